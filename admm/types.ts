@@ -1,0 +1,63 @@
+// Result types of a coordination run (centralised reference and ADMM), shared by the engine,
+// the on-chain pilot, the CLI's JSON output and the report.
+
+/** One prosumer's optimal schedule; arrays have length T (e has the level at the end of each slot). */
+export interface ProsumerSchedule {
+  id: string;
+  pG: number[];
+  pAC: number[];
+  tIn: number[];
+  pS: number[];
+  pRE: number[];
+  pFIT: number[];
+  pCH: number[];
+  pDIS: number[];
+  e: number[];
+  pDR: number[];
+  /** sum over partners of pET[i][j][t], kW (positive: net seller) */
+  netTrade: number[];
+  /** the prosumer's own cost (model note), currency, without ADMM terms */
+  cost: number;
+  /** cost terms by name (energy, demand, comfortAC, comfortShift, battery, feedIn, demandResponse, trade) */
+  costTerms: Record<string, number>;
+}
+
+export interface IterationRecord {
+  /** 1-based iteration number */
+  iteration: number;
+  /** ||pHat - pET||, kW */
+  primalResidual: number;
+  /** rho * ||pHat_k - pHat_{k-1}||, currency/kWh */
+  dualResidual: number;
+  /** rho used in the iteration, currency/kWh per kW */
+  rho: number;
+  /** sum of the prosumers' own costs at this iterate */
+  objective: number;
+  /** wall-clock seconds since the start of ADMM */
+  seconds: number;
+  /** gas used by all transactions of this iteration (on-chain runs only) */
+  gas?: number;
+}
+
+export interface CoordinationResult {
+  prosumers: string[];
+  horizon: number;
+  dtHours: number;
+  timestamps: string[];
+  iterations: number;
+  converged: boolean;
+  admmObjective: number;
+  centralizedObjective: number;
+  relativeGap: number;
+  primalResidual: number;
+  dualResidual: number;
+  seconds: number;
+  centralizedSeconds: number;
+  history: IterationRecord[];
+  admmSchedules: ProsumerSchedule[];
+  centralSchedules: ProsumerSchedule[];
+  /** final trades pET[i][j][t], kW */
+  trades: number[][][];
+  /** final clearing prices lambda[i][j][t], currency/kWh */
+  prices: number[][][];
+}
