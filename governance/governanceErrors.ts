@@ -1,0 +1,67 @@
+// Turns a revert of the governance contract (viem's ContractFunctionRevertedError with the custom
+// error's name and arguments) into one plain sentence a member can act on.
+import { BaseError, ContractFunctionRevertedError } from 'viem';
+import { statusName } from './proposalKinds.js';
+
+/** A governance call the contract refused; `errorName` is the Solidity custom error. */
+export class GovernanceRevertError extends Error {
+  constructor(
+    readonly errorName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GovernanceRevertError';
+  }
+}
+
+function sentence(errorName: string, args: readonly unknown[]): string {
+  const a = (i: number): string => String(args[i]);
+  switch (errorName) {
+    case 'NotMember':
+      return `${a(0)} is not a member of the consortium`;
+    case 'UnknownProposal':
+      return `there is no proposal #${a(0)}`;
+    case 'ProposalNotOpen':
+      return `proposal #${a(0)} is not open (it is ${statusName(Number(args[1]))})`;
+    case 'ProposalHasExpired':
+      return `proposal #${a(0)} expired at ${new Date(Number(args[1]) * 1000).toISOString()}`;
+    case 'ProposalNotExpired':
+      return `proposal #${a(0)} is open until ${new Date(Number(args[1]) * 1000).toISOString()}`;
+    case 'AlreadyVoted':
+      return `${a(1)} has already voted on proposal #${a(0)}`;
+    case 'NoMajority':
+      return `proposal #${a(0)} has ${a(1)} yes votes; ${a(2)} are needed`;
+    case 'ZeroAddress':
+      return 'the zero address cannot be a member or validator';
+    case 'AlreadyMember':
+      return `${a(0)} is already a member`;
+    case 'AlreadyValidator':
+      return `${a(0)} is already a validator`;
+    case 'NotValidator':
+      return `${a(0)} is not a validator`;
+    case 'LastMember':
+      return 'the last member cannot be removed';
+    case 'LastValidator':
+      return 'the last validator cannot be removed';
+    case 'NoCoordinator':
+      return 'this governance contract administers no coordinator';
+    case 'BadGenesis':
+      return `bad initial state: ${a(0)}`;
+    default:
+      return `${errorName}(${args.map(String).join(', ')})`;
+  }
+}
+
+/** Rethrows a contract revert as GovernanceRevertError; other errors pass unchanged. */
+export function explainGovernanceError(err: unknown): unknown {
+  if (!(err instanceof BaseError)) return err;
+  const revert = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (revert instanceof ContractFunctionRevertedError) {
+    const name = revert.data?.errorName;
+    if (name !== undefined) {
+      return new GovernanceRevertError(name, `governance: ${sentence(name, revert.data?.args ?? [])} (${name})`);
+    }
+    return new GovernanceRevertError('Revert', `governance: reverted: ${revert.reason ?? revert.shortMessage}`);
+  }
+  return err;
+}
