@@ -86,4 +86,6 @@ export interface SolverResult {
   /** numeric factorisations performed by this solve (setup excluded) */
   factorizations: number;
   rho: number;
+  /** which limit ended a solve that reports max_iterations, time_limit or solved_inaccurate */
+  limitReached?: 'iterations' | 'time';
 }

@@ -1,0 +1,162 @@
+// The quasi-definite KKT matrix of OSQP's linear system,
+//   [ P + xDiag*I      A_S'            ]
+//   [ A_S           -diag(rowDiag)     ]
+// (A_S: the selected rows of A; for ADMM all rows with rowDiag = 1/rho, for polishing the
+// active rows with rowDiag = delta), assembled as an upper triangle in a fill-reducing
+// order and kept factored. The pattern, the ordering and the symbolic factorisation are
+// computed once; changing the diagonal (a rho update) only rewrites those values and runs
+// a new numeric factorisation. Written for this project from the OSQP paper (Stellato et
+// al. 2020, section 4); no OSQP code was copied.
+
+import type { CscMatrix } from './types.js';
+import { LdlFactorization } from './ldlFactorization.js';
+import { invertPermutation, minimumDegreeOrdering } from './minimumDegreeOrdering.js';
+
+export class KktSystem {
+  /** size of the x block */
+  readonly n: number;
+  /** number of selected constraint rows */
+  readonly k: number;
+  /** perm[newIndex] = oldIndex over the n + k nodes */
+  readonly perm: Int32Array;
+  readonly ldl: LdlFactorization;
+  /** numeric factorisations done so far */
+  factorizations = 0;
+  /** positive pivots expected for a convex problem (= n) matched by the last factorisation */
+  inertiaOk = true;
+  private readonly values: Float64Array;
+  private readonly posP: Int32Array;
+  private readonly posXDiag: Int32Array;
+  private readonly posA: Int32Array;
+  private readonly posRowDiag: Int32Array;
+  private readonly buffer: Float64Array;
+
+  /**
+   * @param p upper triangle of P (n x n)
+   * @param at A transposed (n x m), so each column is a row of A
+   * @param rows the selected rows of A, or null for all
+   * @param perm an ordering over the n + k nodes, or null to compute one
+   */
+  constructor(p: CscMatrix, at: CscMatrix, rows: Int32Array | null, perm: Int32Array | null) {
+    const n = p.n;
+    const selected = rows ?? Int32Array.from({ length: at.n }, (_, i) => i);
+    const k = selected.length;
+    this.n = n;
+    this.k = k;
+    const size = n + k;
+    const nnzP = p.colPtr[n];
+    let nnzA = 0;
+    for (let t = 0; t < k; t++) nnzA += at.colPtr[selected[t] + 1] - at.colPtr[selected[t]];
+    const total = nnzP + n + nnzA + k;
+    // entries of the unpermuted upper triangle, in a fixed enumeration
+    const er = new Int32Array(total);
+    const ec = new Int32Array(total);
+    let e = 0;
+    for (let j = 0; j < n; j++) {
+      for (let q = p.colPtr[j]; q < p.colPtr[j + 1]; q++) {
+        if (p.rowIdx[q] > j) throw new Error(`P has an entry below the diagonal at (${p.rowIdx[q]}, ${j}); give the upper triangle only`);
+        er[e] = p.rowIdx[q];
+        ec[e++] = j;
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      er[e] = j;
+      ec[e++] = j;
+    }
+    for (let t = 0; t < k; t++) {
+      const i = selected[t];
+      for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) {
+        er[e] = at.rowIdx[q];
+        ec[e++] = n + t;
+      }
+    }
+    for (let t = 0; t < k; t++) {
+      er[e] = n + t;
+      ec[e++] = n + t;
+    }
+    // ordering
+    let ordering = perm;
+    if (ordering === null) {
+      const cp = new Int32Array(size + 1);
+      for (let q = 0; q < total; q++) cp[ec[q] + 1]++;
+      for (let j = 0; j < size; j++) cp[j + 1] += cp[j];
+      const nx = cp.slice(0, size);
+      const ri = new Int32Array(total);
+      for (let q = 0; q < total; q++) ri[nx[ec[q]]++] = er[q];
+      ordering = minimumDegreeOrdering(size, cp, ri);
+    }
+    if (ordering.length !== size) throw new Error(`KktSystem: ordering has length ${ordering.length}, expected ${size}`);
+    this.perm = ordering;
+    const inv = invertPermutation(ordering);
+    // permuted upper triangle
+    const colPtr = new Int32Array(size + 1);
+    for (let q = 0; q < total; q++) {
+      const a = inv[er[q]];
+      const b = inv[ec[q]];
+      colPtr[(a > b ? a : b) + 1]++;
+    }
+    for (let j = 0; j < size; j++) colPtr[j + 1] += colPtr[j];
+    const next = colPtr.slice(0, size);
+    const rowIdx = new Int32Array(total);
+    const pos = new Int32Array(total);
+    for (let q = 0; q < total; q++) {
+      const a = inv[er[q]];
+      const b = inv[ec[q]];
+      const col = a > b ? a : b;
+      const at2 = next[col]++;
+      rowIdx[at2] = a > b ? b : a;
+      pos[q] = at2;
+    }
+    this.posP = pos.subarray(0, nnzP);
+    this.posXDiag = pos.subarray(nnzP, nnzP + n);
+    this.posA = pos.subarray(nnzP + n, nnzP + n + nnzA);
+    this.posRowDiag = pos.subarray(nnzP + n + nnzA, total);
+    this.values = new Float64Array(total);
+    // static values: P and A
+    for (let q = 0; q < nnzP; q++) this.values[this.posP[q]] = p.values[q];
+    e = 0;
+    for (let t = 0; t < k; t++) {
+      const i = selected[t];
+      for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) this.values[this.posA[e++]] = at.values[q];
+    }
+    this.ldl = new LdlFactorization({ n: size, colPtr, rowIdx });
+    this.buffer = new Float64Array(size);
+  }
+
+  /**
+   * Sets the x-block shift and the (positive) constraint diagonal, -rowDiag[t] on row t,
+   * and factors. Returns false when the matrix is singular.
+   */
+  factor(xDiag: number, rowDiag: Float64Array): boolean {
+    for (let j = 0; j < this.n; j++) this.values[this.posXDiag[j]] = xDiag;
+    for (let t = 0; t < this.k; t++) this.values[this.posRowDiag[t]] = -rowDiag[t];
+    this.factorizations++;
+    const ok = this.ldl.factor(this.values);
+    this.inertiaOk = ok && this.ldl.positivePivots === this.n;
+    return ok;
+  }
+
+  /** Solves K s = b in place, b of length n + k in the unpermuted order. */
+  solveInPlace(b: Float64Array): void {
+    const { perm, buffer } = this;
+    const size = perm.length;
+    for (let q = 0; q < size; q++) buffer[q] = b[perm[q]];
+    this.ldl.solveInPlace(buffer);
+    for (let q = 0; q < size; q++) b[perm[q]] = buffer[q];
+  }
+
+  /** Restricts this system's ordering to the x nodes and the given rows (for a reduced KKT). */
+  restrictedOrdering(rows: Int32Array): Int32Array {
+    const n = this.n;
+    const newIndex = new Int32Array(this.perm.length).fill(-1);
+    for (let j = 0; j < n; j++) newIndex[j] = j;
+    for (let t = 0; t < rows.length; t++) newIndex[n + rows[t]] = n + t;
+    const out = new Int32Array(n + rows.length);
+    let w = 0;
+    for (let q = 0; q < this.perm.length; q++) {
+      const v = newIndex[this.perm[q]];
+      if (v >= 0) out[w++] = v;
+    }
+    return out;
+  }
+}
