@@ -1,0 +1,11 @@
+import { startDevnet } from './devnet.js';
+import { rpcCall, sleep } from './jsonRpc.js';
+const t0 = Date.now();
+const d = await startDevnet({ dir: '/tmp/dn1', basePort: 30500, seed: 's' });
+console.log('up in', Date.now() - t0, 'ms', d.rpcUrls);
+await sleep(6000);
+for (const u of d.rpcUrls) console.log(u, await rpcCall(u, 'eth_blockNumber'), await rpcCall(u, 'net_peerCount'));
+const b = await rpcCall<any>(d.rpcUrls[0], 'eth_getBlockByNumber', ['latest', false]);
+console.log(b.number, b.difficulty, b.miner, await rpcCall(d.rpcUrls[0], 'clique_getSigner', [b.number]));
+await d.stop();
+console.log('stopped');

@@ -1,0 +1,388 @@
+// A real multi-node Clique network on loopback: geth 1.13 nodes started from the files that
+// generateNetwork writes (geth genesis, node keys), peered statically (no discovery, no NAT probing,
+// no bootstrap nodes), each validator unlocking its signing key and sealing. JSON-RPC, auth RPC and
+// P2P listen on 127.0.0.1 only. Node i uses ports basePort+i (P2P), basePort+100+i (HTTP) and
+// basePort+200+i (auth RPC). State (pids, ports) goes to DIR/devnet.json; secrets stay in 0600 files.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'smol-toml';
+import { generateNetwork, writeNetwork } from './generate.js';
+import { assertCliqueCapableGeth, findGeth } from './gethBinary.js';
+import { blockNumberOf, peerCountOf, sleep, waitFor } from './jsonRpc.js';
+import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
+import { validateConsortiumSpec } from './spec.js';
+import { isDevnetGeth, readDevnetState, writeDevnetState, type DevnetNodeState, type DevnetState } from './devnetState.js';
+
+export interface DevnetOptions {
+  dir: string;
+  validators?: number;
+  periodSeconds?: number;
+  basePort?: number;
+  chainId?: number;
+  /** How many pre-funded accounts to create (keys returned in fundedKeysHex). */
+  fundedAccounts?: number;
+  /** Reproducible keys (tests); random otherwise. */
+  seed?: string;
+  /** Leave the nodes running after this process exits (`derchain devnet up`). */
+  detached?: boolean;
+  /** geth binary; found with findGeth() otherwise. */
+  geth?: string;
+}
+
+export interface Devnet {
+  dir: string;
+  chainId: number;
+  rpcUrls: string[];
+  signers: `0x${string}`[];
+  enodes: string[];
+  /** Secret: a pre-funded account's key (0x-prefixed). */
+  fundedKeyHex: `0x${string}`;
+  fundedKeysHex: `0x${string}`[];
+  stopNode(i: number): Promise<void>;
+  startNode(i: number): Promise<void>;
+  isRunning(i: number): boolean;
+  stop(): Promise<void>;
+}
+
+export const DEVNET_DEFAULTS = { validators: 4, periodSeconds: 1, basePort: 30400, chainId: 46099, fundedAccounts: 4 } as const;
+const FUNDED_BALANCE = '1000000000 ether';
+
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of liveChildren) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  });
+}
+
+function mkdirPrivate(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+function run(geth: string, args: string[], what: string): string {
+  try {
+    return execFileSync(geth, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: string };
+    throw new Error(`${what} failed: ${(err.stderr ?? String(e)).split('\n').slice(-5).join(' | ')}`);
+  }
+}
+
+function logTail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** geth TOML: listen on loopback only, no discovery, no bootstrap nodes, static + trusted peers. */
+function gethConfigToml(listenPort: number, peers: string[]): string {
+  return stringify({
+    Node: {
+      P2P: {
+        NoDiscovery: true,
+        DiscoveryV4: false,
+        BootstrapNodes: [],
+        BootstrapNodesV5: [],
+        StaticNodes: peers,
+        TrustedNodes: peers,
+        ListenAddr: `127.0.0.1:${listenPort}`,
+        MaxPeers: 25,
+      },
+    },
+  });
+}
+
+function gethArgs(state: DevnetState, n: DevnetNodeState, keysDir: string, configFile: string): string[] {
+  return [
+    '--datadir', n.datadir,
+    '--config', configFile,
+    '--networkid', String(state.chainId),
+    '--syncmode', 'full',
+    '--nodiscover',
+    '--nat', 'extip:127.0.0.1',
+    '--nodekey', join(keysDir, 'nodekey'),
+    '--ipcdisable',
+    '--http', '--http.addr', '127.0.0.1', '--http.port', String(n.httpPort),
+    '--http.api', 'eth,net,web3,clique,admin,txpool',
+    '--http.vhosts', 'localhost,127.0.0.1',
+    '--authrpc.addr', '127.0.0.1', '--authrpc.port', String(n.authPort),
+    '--mine', '--miner.etherbase', n.signer,
+    '--miner.gaslimit', '30000000',
+    // Accept any tip: a consortium chain, fees only meter gas (base fee still applies).
+    '--miner.gasprice', '1',
+    '--unlock', n.signer, '--password', join(keysDir, 'password'), '--allow-insecure-unlock',
+    '--verbosity', '3',
+  ];
+}
+
+interface Layout {
+  networkDir: string;
+  keysDirOf: (name: string) => string;
+  configOf: (name: string) => string;
+  fundedKeysFile: string;
+}
+
+function layoutOf(dir: string): Layout {
+  const networkDir = join(dir, 'network');
+  return {
+    networkDir,
+    keysDirOf: (name) => join(networkDir, 'nodes', name, 'keys'),
+    configOf: (name) => join(networkDir, 'nodes', name, 'geth.toml'),
+    fundedKeysFile: join(dir, 'keys', 'funded-keys.json'),
+  };
+}
+
+/** Generate the network files, init the geth datadirs, import the signer keys. */
+function createDevnet(dir: string, o: Required<Omit<DevnetOptions, 'seed' | 'geth' | 'detached'>> & { seed?: string }, geth: string, gethVersion: string): DevnetState {
+  const L = layoutOf(dir);
+  const funded = Array.from({ length: o.fundedAccounts }, (_, i) =>
+    o.seed !== undefined ? derivedPrivateKey(o.seed, `funded:${i}`) : randomPrivateKey(),
+  );
+  const spec = validateConsortiumSpec(
+    {
+      name: 'devnet',
+      chainId: o.chainId,
+      consensus: 'clique',
+      blockPeriodSeconds: o.periodSeconds,
+      epoch: 30000,
+      gasLimit: 30_000_000,
+      validators: Array.from({ length: o.validators }, (_, i) => ({
+        name: `v${i}`,
+        host: '127.0.0.1',
+        p2pPort: o.basePort + i,
+        rpcPort: o.basePort + 100 + i,
+      })),
+      accounts: funded.map((k, i) => ({ address: addressOf(k), balance: FUNDED_BALANCE, label: `funded ${i}` })),
+    },
+    'devnet',
+  );
+  const net = generateNetwork(spec, o.seed !== undefined ? { seed: o.seed } : {});
+  writeNetwork(net, L.networkDir);
+  mkdirPrivate(join(dir, 'keys'));
+  writeFileSync(L.fundedKeysFile, JSON.stringify(funded.map((k) => `0x${k}`)) + '\n', { mode: 0o600, flag: 'wx' });
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const gethGenesis = join(L.networkDir, 'geth', 'genesis.json');
+
+  const nodes: DevnetNodeState[] = net.nodes.map((n, i) => {
+    const keysDir = L.keysDirOf(n.name);
+    const datadir = resolve(L.networkDir, 'nodes', n.name, 'data');
+    writeFileSync(join(keysDir, 'password'), randomBytes(24).toString('hex'), { mode: 0o600, flag: 'wx' });
+    run(geth, ['--datadir', datadir, 'init', gethGenesis], `geth init for ${n.name}`);
+    run(geth, ['--datadir', datadir, 'account', 'import', '--lightkdf', '--password', join(keysDir, 'password'), join(keysDir, 'nodekey')], `geth account import for ${n.name}`);
+    const peers = net.nodes.filter((p) => p.name !== n.name).map((p) => p.enode);
+    writeFileSync(L.configOf(n.name), gethConfigToml(n.p2pPort, peers));
+    return {
+      name: n.name,
+      signer: n.signerAddress!,
+      enode: n.enode,
+      rpcUrl: `http://127.0.0.1:${o.basePort + 100 + i}`,
+      p2pPort: n.p2pPort,
+      httpPort: o.basePort + 100 + i,
+      authPort: o.basePort + 200 + i,
+      datadir,
+      logFile: resolve(dir, 'logs', `${n.name}.log`),
+      pid: null,
+    };
+  });
+  return {
+    version: 1,
+    chainId: o.chainId,
+    periodSeconds: o.periodSeconds,
+    basePort: o.basePort,
+    geth,
+    gethVersion,
+    fundedAddresses: funded.map((k) => addressOf(k)),
+    nodes,
+    updatedAt: '',
+  };
+}
+
+/** Start (or restart, keeping the chain) a 4-validator Clique devnet in `dir`. */
+export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
+  const dir = resolve(opts.dir);
+  const o = {
+    validators: opts.validators ?? DEVNET_DEFAULTS.validators,
+    periodSeconds: opts.periodSeconds ?? DEVNET_DEFAULTS.periodSeconds,
+    basePort: opts.basePort ?? DEVNET_DEFAULTS.basePort,
+    chainId: opts.chainId ?? DEVNET_DEFAULTS.chainId,
+    fundedAccounts: opts.fundedAccounts ?? DEVNET_DEFAULTS.fundedAccounts,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+  };
+  if (o.validators < 1 || o.validators > 100) throw new Error('validators must be 1..100');
+  if (o.basePort < 1024 || o.basePort + 200 + o.validators > 65535) throw new Error('basePort must leave room for basePort+200+validators <= 65535');
+  const geth = opts.geth ?? findGeth();
+  const gethVersion = assertCliqueCapableGeth(geth);
+  mkdirSync(dir, { recursive: true });
+  const L = layoutOf(dir);
+
+  let state = readDevnetState(dir);
+  if (state !== undefined) {
+    const running = state.nodes.filter((n) => isDevnetGeth(n.pid, n.datadir));
+    if (running.length > 0) throw new Error(`devnet in ${dir} is already running (${running.map((n) => n.name).join(', ')}); run "derchain devnet down --dir ${dir}" first`);
+    if (state.nodes.length !== o.validators && opts.validators !== undefined) {
+      throw new Error(`${dir} holds a ${state.nodes.length}-validator devnet; use another --dir for ${o.validators}`);
+    }
+    state.geth = geth;
+  } else {
+    if (existsSync(L.networkDir)) throw new Error(`${L.networkDir} exists without devnet.json; use an empty --dir`);
+    state = createDevnet(dir, o, geth, gethVersion);
+    writeDevnetState(dir, state);
+  }
+  const st: DevnetState = state;
+  const children = new Map<number, ChildProcess>();
+  if (!opts.detached) installExitHook();
+
+  const isRunning = (i: number): boolean => {
+    const c = children.get(i);
+    if (c !== undefined) return c.exitCode === null && c.signalCode === null;
+    return isDevnetGeth(st.nodes[i].pid, st.nodes[i].datadir);
+  };
+
+  const spawnNode = (i: number): void => {
+    const n = st.nodes[i];
+    const logFd = openSync(n.logFile, 'a', 0o644);
+    const child = spawn(st.geth, gethArgs(st, n, L.keysDirOf(n.name), L.configOf(n.name)), {
+      stdio: ['ignore', logFd, logFd],
+      detached: opts.detached === true,
+    });
+    closeSync(logFd);
+    if (child.pid === undefined) throw new Error(`could not start geth for ${n.name}`);
+    n.pid = child.pid;
+    children.set(i, child);
+    if (opts.detached) child.unref();
+    else {
+      liveChildren.add(child);
+      child.on('exit', () => liveChildren.delete(child));
+    }
+    writeDevnetState(dir, st);
+  };
+
+  const waitRpc = async (i: number): Promise<void> => {
+    const n = st.nodes[i];
+    try {
+      await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, 30_000, async () => {
+        if (!isRunning(i)) throw new Error(`geth ${n.name} exited`);
+        return (await blockNumberOf(n.rpcUrl)) >= 0 ? true : undefined;
+      });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile)}`);
+    }
+  };
+
+  const stopNode = async (i: number): Promise<void> => {
+    const n = st.nodes[i];
+    const child = children.get(i);
+    if (!isRunning(i)) {
+      n.pid = null;
+      writeDevnetState(dir, st);
+      return;
+    }
+    const pid = n.pid!;
+    const exited = child !== undefined ? new Promise<void>((r) => child.once('exit', () => r())) : undefined;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (isRunning(i) && Date.now() < deadline) await sleep(100);
+    if (isRunning(i)) process.kill(pid, 'SIGKILL');
+    if (exited) await exited;
+    else while (isRunning(i)) await sleep(100);
+    children.delete(i);
+    n.pid = null;
+    writeDevnetState(dir, st);
+  };
+
+  const startNode = async (i: number): Promise<void> => {
+    if (i < 0 || i >= st.nodes.length) throw new Error(`no node ${i}`);
+    if (isRunning(i)) return;
+    spawnNode(i);
+    await waitRpc(i);
+  };
+
+  const stop = async (): Promise<void> => {
+    await Promise.all(st.nodes.map((_, i) => stopNode(i)));
+  };
+
+  try {
+    st.nodes.forEach((_, i) => spawnNode(i));
+    await Promise.all(st.nodes.map((_, i) => waitRpc(i)));
+    const want = st.nodes.length - 1;
+    await Promise.all(
+      st.nodes.map((n) =>
+        waitFor(`${n.name} to peer`, 30_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
+      ),
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  const fundedKeysHex = JSON.parse(readFileSync(L.fundedKeysFile, 'utf8')) as `0x${string}`[];
+  return {
+    dir,
+    chainId: st.chainId,
+    rpcUrls: st.nodes.map((n) => n.rpcUrl),
+    signers: st.nodes.map((n) => n.signer),
+    enodes: st.nodes.map((n) => n.enode),
+    fundedKeyHex: fundedKeysHex[0],
+    fundedKeysHex,
+    stopNode,
+    startNode,
+    isRunning,
+    stop,
+  };
+}
+
+export interface DevnetNodeStatus {
+  name: string;
+  signer: `0x${string}`;
+  rpcUrl: string;
+  pid: number | null;
+  running: boolean;
+  blockNumber?: number;
+  peers?: number;
+}
+
+/** Status of the devnet described by DIR/devnet.json (works from any process). */
+export async function devnetStatus(dir: string): Promise<{ chainId: number; nodes: DevnetNodeStatus[] } | undefined> {
+  const st = readDevnetState(resolve(dir));
+  if (st === undefined) return undefined;
+  const nodes = await Promise.all(
+    st.nodes.map(async (n): Promise<DevnetNodeStatus> => {
+      const running = isDevnetGeth(n.pid, n.datadir);
+      const base = { name: n.name, signer: n.signer, rpcUrl: n.rpcUrl, pid: running ? n.pid : null, running };
+      if (!running) return base;
+      try {
+        return { ...base, blockNumber: await blockNumberOf(n.rpcUrl), peers: await peerCountOf(n.rpcUrl) };
+      } catch {
+        return base;
+      }
+    }),
+  );
+  return { chainId: st.chainId, nodes };
+}
+
+/** Stop every node recorded in DIR/devnet.json (only pids that are our geth for that datadir). */
+export async function stopDevnet(dir: string): Promise<string[]> {
+  const d = resolve(dir);
+  const st = readDevnetState(d);
+  if (st === undefined) throw new Error(`no devnet state in ${d} (devnet.json missing)`);
+  const stopped: string[] = [];
+  for (const n of st.nodes) {
+    if (isDevnetGeth(n.pid, n.datadir)) {
+      process.kill(n.pid!, 'SIGTERM');
+      stopped.push(n.name);
+    }
+  }
+  const deadline = Date.now() + 15_000;
+  while (st.nodes.some((n) => isDevnetGeth(n.pid, n.datadir)) && Date.now() < deadline) await sleep(100);
+  for (const n of st.nodes) if (isDevnetGeth(n.pid, n.datadir)) process.kill(n.pid!, 'SIGKILL');
+  for (const n of st.nodes) n.pid = null;
+  writeDevnetState(d, st);
+  return stopped;
+}

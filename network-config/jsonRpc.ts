@@ -1,0 +1,49 @@
+// Minimal JSON-RPC over HTTP for the devnet's own health checks (loopback URLs only).
+export class JsonRpcError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export async function rpcCall<T = unknown>(url: string, method: string, params: unknown[] = [], timeoutMs = 5000): Promise<T> {
+  const host = new URL(url).hostname;
+  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing JSON-RPC to non-loopback ${host}`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) throw new Error(`${method}: HTTP ${res.status} from ${url}`);
+  const body = (await res.json()) as { result?: T; error?: { code: number; message: string } };
+  if (body.error) throw new JsonRpcError(body.error.code, `${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+export async function blockNumberOf(url: string): Promise<number> {
+  return Number(BigInt(await rpcCall<string>(url, 'eth_blockNumber')));
+}
+
+export async function peerCountOf(url: string): Promise<number> {
+  return Number(BigInt(await rpcCall<string>(url, 'net_peerCount')));
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a non-undefined value or the deadline passes. */
+export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
