@@ -26,7 +26,10 @@ interface CsvParseErrorShape {
 export function parseCsvText(text: string, file: string): CsvTable {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
+    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
   } catch (err) {
     const e = err as CsvParseErrorShape;
     const context = e.lines !== undefined ? { file, line: e.lines } : { file };

@@ -1,0 +1,124 @@
+// summary.json: the run's headline numbers (objectives, gap, iterations, residuals, times), the
+// per-prosumer energy totals and costs of both solutions, the prosumers Fig. 6 singles out, and
+// the iteration history, so scripts can read a run without parsing CSV or HTML.
+import type { CoordinationResult, IterationRecord, ProsumerSchedule } from '../admm/types.js';
+import type { Scenario } from '../model/scenario.js';
+import { biggestSellerAndBuyer } from './tradeMatrix.js';
+
+/** Optional additions to a report; the on-chain pilot fills `gasPerIteration`. */
+export interface ReportExtras {
+  /** gas used by all transactions of each iteration (index k = iteration k + 1) */
+  gasPerIteration?: number[];
+  /** title shown at the top of report.html */
+  title?: string;
+  /** currency shown on price axes and costs; default "$" */
+  currency?: string;
+  /** free-form notes shown under the title (e.g. the command that produced the run) */
+  notes?: string[];
+}
+
+export interface ProsumerTotals {
+  id: string;
+  admmCost: number;
+  centralizedCost: number;
+  admmCostTerms: Record<string, number>;
+  loadKWh: number;
+  pvAvailableKWh: number;
+  gridPurchaseKWh: number;
+  renewableUsedKWh: number;
+  feedInKWh: number;
+  demandResponseKWh: number;
+  hvacKWh: number;
+  shiftableKWh: number;
+  soldKWh: number;
+  boughtKWh: number;
+  peakPurchaseKW: number;
+}
+
+export interface ReportSummary {
+  title: string;
+  source: string;
+  generatedAt: string;
+  currency: string;
+  prosumers: string[];
+  horizon: number;
+  dtHours: number;
+  start: string;
+  end: string;
+  options: Scenario['options'];
+  iterations: number;
+  converged: boolean;
+  admmObjective: number;
+  centralizedObjective: number;
+  relativeGap: number;
+  primalResidual: number;
+  dualResidual: number;
+  seconds: number;
+  centralizedSeconds: number;
+  biggestSeller: string;
+  biggestBuyer: string;
+  totals: ProsumerTotals[];
+  history: IterationRecord[];
+  gasPerIteration?: number[];
+  notes: string[];
+}
+
+const sum = (xs: ArrayLike<number>): number => {
+  let s = 0;
+  for (let k = 0; k < xs.length; k++) s += xs[k];
+  return s;
+};
+
+function totalsOf(admm: ProsumerSchedule, central: ProsumerSchedule | undefined, scenario: Scenario): ProsumerTotals {
+  const dt = scenario.dtHours;
+  const input = scenario.prosumers.find((p) => p.id === admm.id);
+  return {
+    id: admm.id,
+    admmCost: admm.cost,
+    centralizedCost: central?.cost ?? Number.NaN,
+    admmCostTerms: admm.costTerms,
+    loadKWh: input ? sum(input.series.load) * dt : Number.NaN,
+    pvAvailableKWh: input ? sum(input.series.pv) * dt : Number.NaN,
+    gridPurchaseKWh: sum(admm.pG) * dt,
+    renewableUsedKWh: sum(admm.pRE) * dt,
+    feedInKWh: sum(admm.pFIT) * dt,
+    demandResponseKWh: sum(admm.pDR) * dt,
+    hvacKWh: sum(admm.pAC) * dt,
+    shiftableKWh: sum(admm.pS) * dt,
+    soldKWh: sum(admm.netTrade.map((v) => Math.max(0, v))) * dt,
+    boughtKWh: sum(admm.netTrade.map((v) => Math.max(0, -v))) * dt,
+    peakPurchaseKW: Math.max(0, ...admm.pG),
+  };
+}
+
+export function buildSummary(result: CoordinationResult, scenario: Scenario, extras: ReportExtras = {}): ReportSummary {
+  const { seller, buyer } = biggestSellerAndBuyer(result);
+  const summary: ReportSummary = {
+    title: extras.title ?? 'derchain coordination report',
+    source: scenario.source,
+    generatedAt: new Date().toISOString(),
+    currency: extras.currency ?? '$',
+    prosumers: result.prosumers,
+    horizon: result.horizon,
+    dtHours: result.dtHours,
+    start: result.timestamps[0] ?? '',
+    end: result.timestamps[result.timestamps.length - 1] ?? '',
+    options: scenario.options,
+    iterations: result.iterations,
+    converged: result.converged,
+    admmObjective: result.admmObjective,
+    centralizedObjective: result.centralizedObjective,
+    relativeGap: result.relativeGap,
+    primalResidual: result.primalResidual,
+    dualResidual: result.dualResidual,
+    seconds: result.seconds,
+    centralizedSeconds: result.centralizedSeconds,
+    biggestSeller: result.prosumers[seller] ?? '',
+    biggestBuyer: result.prosumers[buyer] ?? '',
+    totals: result.admmSchedules.map((s) => totalsOf(s, result.centralSchedules.find((c) => c.id === s.id), scenario)),
+    history: result.history,
+    notes: extras.notes ?? [],
+  };
+  if (extras.gasPerIteration) summary.gasPerIteration = extras.gasPerIteration;
+  return summary;
+}
