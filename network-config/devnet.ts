@@ -140,7 +140,16 @@ function layoutOf(dir: string): Layout {
 }
 
 /** Generate the network files, init the geth datadirs, import the signer keys. */
-function createDevnet(dir: string, o: Required<Omit<DevnetOptions, 'seed' | 'geth' | 'detached'>> & { seed?: string }, geth: string, gethVersion: string): DevnetState {
+interface DevnetShape {
+  validators: number;
+  periodSeconds: number;
+  basePort: number;
+  chainId: number;
+  fundedAccounts: number;
+  seed?: string;
+}
+
+function createDevnet(dir: string, o: DevnetShape, geth: string, gethVersion: string): DevnetState {
   const L = layoutOf(dir);
   const funded = Array.from({ length: o.fundedAccounts }, (_, i) =>
     o.seed !== undefined ? derivedPrivateKey(o.seed, `funded:${i}`) : randomPrivateKey(),
@@ -207,7 +216,7 @@ function createDevnet(dir: string, o: Required<Omit<DevnetOptions, 'seed' | 'get
 /** Start (or restart, keeping the chain) a 4-validator Clique devnet in `dir`. */
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir);
-  const o = {
+  const o: DevnetShape = {
     validators: opts.validators ?? DEVNET_DEFAULTS.validators,
     periodSeconds: opts.periodSeconds ?? DEVNET_DEFAULTS.periodSeconds,
     basePort: opts.basePort ?? DEVNET_DEFAULTS.basePort,
