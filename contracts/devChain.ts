@@ -1,0 +1,71 @@
+// A local anvil chain with the coordinator deployed and per-account viem clients for anvil's
+// unlocked dev accounts (sent as eth_sendTransaction, so no key is handled here). Tests, the
+// bench and the pilot's anvil mode use it.
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type Account,
+  type Address,
+  type Chain,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from 'viem';
+import { CoordinatorClient } from './coordinatorClient.js';
+import { deployCoordinator } from './deployCoordinator.js';
+import { startAnvil, type AnvilHandle, type AnvilOptions } from './localAnvil.js';
+
+export interface DevChain {
+  anvil: AnvilHandle;
+  chain: Chain;
+  publicClient: PublicClient<Transport, Chain>;
+  accounts: Address[];
+  /** the coordinator as seen by dev account k (account 0 deployed it: operator and admitter) */
+  as(k: number): CoordinatorClient;
+  walletFor(k: number): WalletClient<Transport, Chain, Account>;
+  address: Address;
+  deployGas: bigint;
+  stop(): Promise<void>;
+}
+
+export async function startDevChain(opts: AnvilOptions = {}): Promise<DevChain> {
+  const anvil = await startAnvil(opts);
+  try {
+    const probe = createPublicClient({ transport: http(anvil.rpcUrl) });
+    const chainId = await probe.getChainId();
+    const chain = defineChain({
+      id: chainId,
+      name: 'anvil',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [anvil.rpcUrl] } },
+    });
+    const publicClient = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 });
+    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses();
+    const wallets = new Map<number, WalletClient<Transport, Chain, Account>>();
+    const walletFor = (k: number): WalletClient<Transport, Chain, Account> => {
+      let w = wallets.get(k);
+      if (!w) {
+        w = createWalletClient({ chain, transport: http(anvil.rpcUrl), account: { address: accounts[k], type: 'json-rpc' } });
+        wallets.set(k, w);
+      }
+      return w;
+    };
+    const deployed = await deployCoordinator(publicClient, walletFor(0));
+    return {
+      anvil,
+      chain,
+      publicClient,
+      accounts,
+      walletFor,
+      as: (k) => new CoordinatorClient(publicClient, deployed.address, walletFor(k)),
+      address: deployed.address,
+      deployGas: deployed.gasUsed,
+      stop: () => anvil.stop(),
+    };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
+  }
+}
