@@ -1,0 +1,89 @@
+// The DCM, the social problem of the model note: minimise the sum of all prosumers' own costs
+// subject to every prosumer's (1)-(9), (11)-(13) and clearing (10). With the net trades s_i the
+// clearing of a complete trading graph is sum_i s_i[t] = 0, and the trade cost is
+// eps/N * sum_i s_i[t]^2 (model/tradeSplit.ts), so the QP is the stack of the prosumer blocks
+// plus T coupling rows. Its optimum is the reference ADMM must reach.
+import type { ProsumerSchedule } from '../admm/types.js';
+import type { SolverStatus } from '../solver/types.js';
+import { DerchainInputError } from './errors.js';
+import { solveLocal } from './localProblem.js';
+import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';
+import { projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';
+import { QpBuilder } from './qpBuilder.js';
+import type { Scenario } from './scenario.js';
+import { startSlotOfDay } from './slotCalendar.js';
+import { pairwiseTrades, tradeCostShare } from './tradeSplit.js';
+
+export interface CentralizedResult {
+  schedules: ProsumerSchedule[];
+  /** sum of the prosumers' own costs including the trade cost, currency */
+  objective: number;
+  seconds: number;
+  status: SolverStatus;
+  /** solver iterations */
+  iterations: number;
+}
+
+export function blockContext(scenario: Scenario): BlockContext {
+  return {
+    tariff: scenario.tariff,
+    options: scenario.options,
+    dtHours: scenario.dtHours,
+    startSlot: startSlotOfDay(scenario.timestamps, scenario.dtHours),
+  };
+}
+
+/** Name the prosumer whose own constraints fail (solveLocal throws for it), else blame the coupling. */
+function explainInfeasible(scenario: Scenario, backend: QpBackend, status: SolverStatus): never {
+  const N = scenario.prosumers.length;
+  const T = scenario.horizon;
+  const ctx = blockContext(scenario);
+  for (const prosumer of scenario.prosumers) {
+    solveLocal(
+      {
+        prosumer,
+        tariff: scenario.tariff,
+        options: scenario.options,
+        dtHours: scenario.dtHours,
+        partners: N - 1,
+        rho: 1,
+        lambdaRow: new Float64Array((N - 1) * T),
+        hatRow: new Float64Array((N - 1) * T),
+        startSlot: ctx.startSlot,
+      },
+      { backend },
+    );
+  }
+  throw new DerchainInputError(
+    `the community cannot balance (solver status ${status}): every prosumer is feasible alone with trades, but the trades cannot clear; some loads exceed what the grid limits and the community's generation can supply`,
+    { file: scenario.source },
+  );
+}
+
+export function solveCentralized(scenario: Scenario, settings: { backend?: QpBackend } = {}): CentralizedResult {
+  const backend = settings.backend ?? projectSolverBackend();
+  const t0 = performance.now();
+  const N = scenario.prosumers.length;
+  const T = scenario.horizon;
+  const eps = scenario.options.tradeCost;
+  const ctx = blockContext(scenario);
+  const b = new QpBuilder();
+  const layouts: ProsumerLayout[] = scenario.prosumers.map((p) => addProsumerBlock(b, p, ctx));
+  for (const L of layouts) for (let t = 0; t < T; t++) b.addQuadratic(L.s[t], L.s[t], (2 * eps) / N);
+  for (let t = 0; t < T; t++)
+    b.addRow(
+      layouts.map((L) => L.s[t]),
+      layouts.map(() => 1),
+      0,
+      0,
+    ); // clearing (10) in net form
+  const r = backend(b.toProblem());
+  if (r.status === 'primal_infeasible') explainInfeasible(scenario, backend, r.status);
+  if (!usableStatus(r.status)) throw new Error(`centralised solve ended with status ${r.status}`);
+  const nets = layouts.map((L) => Array.from(L.s, (k) => r.x[k]));
+  const trades = pairwiseTrades(nets);
+  const schedules = scenario.prosumers.map((p, i) => extractSchedule(p, layouts[i], r.x, ctx, tradeCostShare(eps, trades[i])));
+  let objective = 0;
+  for (const s of schedules) objective += s.cost;
+  return { schedules, objective, seconds: (performance.now() - t0) / 1000, status: r.status, iterations: r.iterations };
+}
