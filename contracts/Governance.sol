@@ -2,7 +2,8 @@
 // Consortium governance for a derchain chain: the member organisations (one account each) decide
 // by simple majority on proposals to add or remove a validator (signer address, enode, label), to
 // add or remove a member, and to admit or remove prosumers in the coordinator contract (whose
-// admitter role this contract holds). Proposals expire; every step emits an event.
+// admitter role this contract holds; a proposal can point it at a new coordinator, which must then
+// transfer its admitter role here). Proposals expire; every step emits an event.
 // The validator set is exposed as `getValidators()`, the interface Besu's QBFT contract-based
 // validator selection reads; on Clique the derchain validator bridge turns decided changes into
 // `clique_propose` votes. Compiled for EVM "paris" (geth's Clique rejects Shanghai).
@@ -21,7 +22,8 @@ contract Governance {
         AddMember,
         RemoveMember,
         AdmitProsumer,
-        RemoveProsumer
+        RemoveProsumer,
+        SetCoordinator
     }
 
     /// Expired is reported by `proposalStatus` for an Open proposal past its deadline, and stored
@@ -96,6 +98,7 @@ contract Governance {
     event ValidatorRemoved(address indexed validator);
     event ProsumerAdmitted(address indexed coordinator, address indexed prosumer);
     event ProsumerRemoved(address indexed coordinator, address indexed prosumer);
+    event CoordinatorChanged(address indexed previous, address indexed next);
 
     // ---- errors ----
     error NotMember(address account);
@@ -323,7 +326,7 @@ contract Governance {
         } else if (kind == Kind.RemoveMember) {
             if (memberPosition[subject] == 0) revert NotMember(subject);
             if (members.length == 1) revert LastMember();
-        } else if (coordinator == address(0)) {
+        } else if (kind != Kind.SetCoordinator && coordinator == address(0)) {
             revert NoCoordinator();
         }
     }
@@ -348,9 +351,12 @@ contract Governance {
         } else if (kind == Kind.AdmitProsumer) {
             IProsumerAdmission(coordinator).admitProsumer(subject);
             emit ProsumerAdmitted(coordinator, subject);
-        } else {
+        } else if (kind == Kind.RemoveProsumer) {
             IProsumerAdmission(coordinator).removeProsumer(subject);
             emit ProsumerRemoved(coordinator, subject);
+        } else {
+            emit CoordinatorChanged(coordinator, subject);
+            coordinator = subject;
         }
     }
 

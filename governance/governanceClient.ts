@@ -3,7 +3,7 @@
 // GovernanceRevertError with a plain sentence.
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from 'viem';
 import { parseEventLogs } from 'viem';
-import { explainGovernanceError } from './governanceErrors.js';
+import { coordinatorAdmissionErrors, explainGovernanceError } from './governanceErrors.js';
 import { governanceAbi } from './governanceAbi.js';
 import { kindCode, kindName, statusName, type ProposalKind, type ProposalStatus } from './proposalKinds.js';
 
@@ -80,6 +80,11 @@ export class GovernanceClient {
     return this.read<boolean>('isMember', [account]);
   }
 
+  /** The coordinator whose admission this contract administers (zero address: none). */
+  coordinator(): Promise<Address> {
+    return this.read<Address>('coordinator');
+  }
+
   async majority(): Promise<number> {
     return Number(await this.read<bigint>('majority'));
   }
@@ -134,7 +139,7 @@ export class GovernanceClient {
     try {
       const { request } = await this.publicClient.simulateContract({
         address: this.address,
-        abi: governanceAbi,
+        abi: [...governanceAbi, ...coordinatorAdmissionErrors],
         functionName: functionName as never,
         args: args as never,
         account: wallet.account,

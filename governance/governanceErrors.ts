@@ -1,7 +1,14 @@
 // Turns a revert of the governance contract (viem's ContractFunctionRevertedError with the custom
 // error's name and arguments) into one plain sentence a member can act on.
-import { BaseError, ContractFunctionRevertedError } from 'viem';
+import { BaseError, ContractFunctionRevertedError, parseAbi } from 'viem';
 import { statusName } from './proposalKinds.js';
+
+/** The coordinator's admission errors, which bubble up through a governance execution. */
+export const coordinatorAdmissionErrors = parseAbi([
+  'error AlreadyAdmitted(address account)',
+  'error NotAdmitted(address account)',
+  'error NotAdmitter(address caller)',
+]);
 
 /** A governance call the contract refused; `errorName` is the Solidity custom error. */
 export class GovernanceRevertError extends Error {
@@ -45,6 +52,12 @@ function sentence(errorName: string, args: readonly unknown[]): string {
       return 'the last validator cannot be removed';
     case 'NoCoordinator':
       return 'this governance contract administers no coordinator';
+    case 'AlreadyAdmitted':
+      return `coordinator: ${a(0)} is already admitted`;
+    case 'NotAdmitted':
+      return `coordinator: ${a(0)} is not admitted`;
+    case 'NotAdmitter':
+      return `coordinator: ${a(0)} does not hold the admitter role (transfer it to the governance contract)`;
     case 'BadGenesis':
       return `bad initial state: ${a(0)}`;
     default:

@@ -8,6 +8,7 @@ export const PROPOSAL_KINDS = [
   'remove-member',
   'admit-prosumer',
   'remove-prosumer',
+  'set-coordinator',
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 

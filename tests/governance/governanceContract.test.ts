@@ -2,14 +2,22 @@
 // errors, expiry, member changes that move the majority, and the event trail.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseEventLogs, type Address } from 'viem';
+import { getAddress, parseAbi, parseEventLogs, type Address } from 'viem';
 import { privateKeyToAccount, generatePrivateKey } from 'viem/accounts';
 import { ABI_MODULE_PATH, renderAbiModule } from '../../governance/generateAbiModule.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { GovernanceRevertError } from '../../governance/governanceErrors.js';
 import { governanceAbi } from '../../governance/governanceAbi.js';
+import { deployCoordinator } from '../../contracts/deployCoordinator.js';
 import { startAnvil, type AnvilChain } from './anvilChain.js';
+
+const coordinatorAdmissionAbi = parseAbi([
+  'function transferAdmitter(address next)',
+  'function admitProsumer(address prosumer)',
+  'function admitted(address) view returns (bool)',
+  'error NotAdmitter(address caller)',
+]);
 
 const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 
@@ -143,6 +151,46 @@ describe('governance contract (anvil)', function () {
     await rejects(clients[0]!.propose('admit-prosumer', randomAddress()), 'NoCoordinator', /administers no coordinator/);
     await rejects(clients[0]!.propose('add-validator', initialValidators[0]!), 'AlreadyValidator', /is already a validator/);
     await rejects(clients[0]!.propose('remove-validator', randomAddress()), 'NotValidator', /is not a validator/);
+  });
+
+  it("admits and removes prosumers in the coordinator once it holds the coordinator's admitter role", async () => {
+    const owner = chain.accounts[0]!;
+    const { address: coordinator } = await deployCoordinator(owner.publicClient, owner.walletClient!);
+    const g = clients[0]!;
+    const passed = async (id: number) => {
+      await clients[1]!.vote(id, true);
+      await clients[2]!.vote(id, true);
+      return (await g.proposal(id)).status;
+    };
+    assert.equal(await passed((await g.propose('set-coordinator', coordinator)).id), 'executed');
+    assert.equal(await g.coordinator(), getAddress(coordinator));
+    const prosumer = randomAddress();
+    // before the role is transferred, the coordinator refuses and the deciding vote reverts
+    const early = await g.propose('admit-prosumer', prosumer);
+    await clients[1]!.vote(early.id, true);
+    await rejects(clients[2]!.vote(early.id, true), 'NotAdmitter', /does not hold the admitter role/);
+    const transfer = await owner.walletClient!.writeContract({
+      address: coordinator,
+      abi: coordinatorAdmissionAbi,
+      functionName: 'transferAdmitter',
+      args: [g.address],
+    });
+    await owner.publicClient.waitForTransactionReceipt({ hash: transfer });
+    const admitted = (who: Address) =>
+      owner.publicClient.readContract({ address: coordinator, abi: coordinatorAdmissionAbi, functionName: 'admitted', args: [who] });
+    await clients[2]!.vote(early.id, true);
+    assert.equal((await g.proposal(early.id)).status, 'executed');
+    assert.equal(await admitted(prosumer), true);
+    // the former admitter (a single operator) can no longer admit on its own
+    await assert.rejects(
+      owner.walletClient!.writeContract({ address: coordinator, abi: coordinatorAdmissionAbi, functionName: 'admitProsumer', args: [randomAddress()] }),
+      /NotAdmitter/,
+    );
+    const again = await g.propose('admit-prosumer', prosumer);
+    await clients[1]!.vote(again.id, true);
+    await rejects(clients[2]!.vote(again.id, true), 'AlreadyAdmitted', /is already admitted/);
+    assert.equal(await passed((await g.propose('remove-prosumer', prosumer)).id), 'executed');
+    assert.equal(await admitted(prosumer), false);
   });
 
   it('emits an event for every step', async () => {
