@@ -48,6 +48,8 @@ const gatewaySchema = z.strictObject({
   sshHost: z.string().min(1),
   sshUser: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a POSIX user name').default('derchain'),
   sshPort: z.number().int().min(1).max(65535).default(22),
+  /** the gateway's SSH host key line from `ssh-keyscan` (pinned: no trust-on-first-use) */
+  sshHostKey: z.string().regex(/^(ssh-ed25519|ecdsa-sha2-nistp\d+|ssh-rsa) [A-Za-z0-9+/=]+$/, 'an SSH public host key such as "ssh-ed25519 AAAA..." (ssh-keyscan -t ed25519 <host>)'),
   /** name of the secret config key holding this gateway's SSH private key */
   sshKeyConfig: configKeyName.default(DEFAULT_GATEWAY_SSH_KEY),
   /** address the VPC sees the gateway at (over the site-to-site VPN or Direct Connect) */
@@ -80,7 +82,13 @@ const pilotSchema = z.strictObject({
   consensus: z.enum(['clique', 'qbft']),
   blockPeriodSeconds: z.number().int().min(1).max(60).default(5),
   chainId: z.number().int().min(1).max(2 ** 32 - 1).default(46210),
-  besuVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'a Besu release such as 24.12.2').optional(),
+  /** overrides the image network-config pins for the consensus (hyperledger/besu:<besuVersion>) */
+  besuVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'a Besu release such as 26.2.0').optional(),
+  gasLimit: z.number().int().min(5000).default(30_000_000),
+  /** extra pre-funded accounts, as in the consortium spec: { address, balance, label? } */
+  accounts: z.array(z.strictObject({ address: z.string(), balance: z.union([z.string(), z.number()]), label: z.string().optional() })).default([]),
+  /** genesis balance of the contract deployer account (derived from the deployerKey secret) */
+  deployerBalance: z.string().default('1000000 ether'),
   validators: validatorsSchema,
   availabilityZoneCount: z.number().int().min(2).max(6).default(3),
   vpcCidr: cidr.default('10.42.0.0/16'),
@@ -102,6 +110,9 @@ const KEY_KINDS: Record<Exclude<keyof PilotSettings, 'region'>, 'string' | 'numb
   blockPeriodSeconds: 'number',
   chainId: 'number',
   besuVersion: 'string',
+  gasLimit: 'number',
+  accounts: 'object',
+  deployerBalance: 'string',
   validators: 'object',
   availabilityZoneCount: 'number',
   vpcCidr: 'string',
@@ -131,7 +142,7 @@ export function configKeyFor(path: readonly PropertyKey[]): string {
  * Validates raw config values (full key -> raw string, as Pulumi hands them to the program) and the
  * set of secret keys that are present. Throws StackConfigError naming the first bad key.
  */
-export function parseStackConfig(raw: Readonly<Record<string, string>>, opts: { besuVersionDefault?: string } = {}): PilotSettings {
+export function parseStackConfig(raw: Readonly<Record<string, string>>): PilotSettings {
   const values: Record<string, unknown> = {};
   const known = new Set<string>([...Object.keys(KEY_KINDS), ...SECRET_KEYS]);
   const prefix = `${CONFIG_NAMESPACE}:`;
@@ -155,12 +166,15 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, opts: { 
     throw new StackConfigError(configKeyFor(issue.path), missing ? 'required' : issue.message);
   }
   const settings = result.data;
-  if (settings.besuVersion === undefined) {
-    if (opts.besuVersionDefault === undefined) throw new StackConfigError(configKeyFor(['besuVersion']), 'required (a Besu release such as 24.12.2)');
-    settings.besuVersion = opts.besuVersionDefault;
-  }
   checkCrossKeyRules(settings, raw);
   return settings;
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
+  return 0;
 }
 
 function isGatewayKeyName(raw: Readonly<Record<string, string>>, key: string): boolean {
@@ -201,17 +215,29 @@ function checkCrossKeyRules(s: PilotSettings, raw: Readonly<Record<string, strin
       throw new StackConfigError(`${CONFIG_NAMESPACE}:${g.sshKeyConfig}`, `required for gateway ${g.name}; run \`pulumi config set --secret ${g.sshKeyConfig} < key.pem\``);
     }
   });
-  if (raw[`${CONFIG_NAMESPACE}:keySeed`] === undefined) {
+  if (s.consensus === 'clique' && s.besuVersion !== undefined && compareVersions(s.besuVersion, '26.4.0') >= 0) {
+    throw new StackConfigError(configKeyFor(['besuVersion']), `Besu ${s.besuVersion} cannot produce Clique blocks (removed in 26.4.0); use 26.2.0 or consensus qbft`);
+  }
+  // Secret values are checked for shape only; messages never echo them.
+  const seed = raw[`${CONFIG_NAMESPACE}:keySeed`];
+  if (seed === undefined) {
     throw new StackConfigError(`${CONFIG_NAMESPACE}:keySeed`, 'required; run `pulumi config set --secret keySeed $(openssl rand -hex 32)`');
   }
-  if (s.deploy.enabled && raw[`${CONFIG_NAMESPACE}:deployerKey`] === undefined) {
-    throw new StackConfigError(`${CONFIG_NAMESPACE}:deployerKey`, 'required while deploy.enabled is true; run `pulumi config set --secret deployerKey 0x...`');
+  if (!/^[0-9a-f]{64}$/i.test(seed)) {
+    throw new StackConfigError(`${CONFIG_NAMESPACE}:keySeed`, 'must be 32 random bytes as 64 hex characters (openssl rand -hex 32)');
+  }
+  const deployerKey = raw[`${CONFIG_NAMESPACE}:deployerKey`];
+  if (s.deploy.enabled && deployerKey === undefined) {
+    throw new StackConfigError(`${CONFIG_NAMESPACE}:deployerKey`, 'required while deploy.enabled is true; run `pulumi config set --secret deployerKey 0x<64 hex>`');
+  }
+  if (deployerKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(deployerKey)) {
+    throw new StackConfigError(`${CONFIG_NAMESPACE}:deployerKey`, 'must be a private key as 0x followed by 64 hex characters');
   }
 }
 
 /** Reads and validates the running stack's config (call before registering any resource). */
-export function readStackConfig(opts: { besuVersionDefault?: string } = {}): PilotSettings {
-  return parseStackConfig(pulumi.runtime.allConfig(), opts);
+export function readStackConfig(): PilotSettings {
+  return parseStackConfig(pulumi.runtime.allConfig());
 }
 
 /** A secret config value of this project as a Pulumi secret output (presence checked by parseStackConfig). */

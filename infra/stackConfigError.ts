@@ -1,13 +1,15 @@
-// The error a pilot team sees when its stack configuration is wrong: it names the full config key
-// (`derchain:validators.count`) so `pulumi config set <key> ...` fixes it. Thrown before any
-// resource is registered.
+// The error a pilot team sees when its stack configuration is wrong: a DerchainInputError whose
+// field is the full config key (`derchain:validators.count`, `aws:region`), so one
+// `pulumi config set <key> ...` fixes it. Thrown before any resource is registered.
+import { DerchainInputError } from '../model/errors.js';
 
-export class StackConfigError extends Error {
+export class StackConfigError extends DerchainInputError {
   /** the full key, e.g. "derchain:validators.count" or "aws:region" */
   readonly key: string;
 
   constructor(key: string, problem: string) {
-    super(`stack config ${key}: ${problem}`);
+    super(problem, { field: key });
+    this.message = `stack config ${key}: ${problem}`;
     this.name = 'StackConfigError';
     this.key = key;
   }
