@@ -1,0 +1,280 @@
+// `derchain simulate`: one coordination run in memory. Loads a scenario (data file, the shared
+// extract, or the built-in generator; parameter file or defaults), solves the centralised
+// reference and runs ADMM, prints a readable summary (or one JSON object with --json), and with
+// --out writes the report (report/writeReport.ts). Progress goes to stderr: a bar on a terminal,
+// periodic log lines otherwise. Exit codes: 0 ok, 1 error, 2 bad input (DerchainInputError or a
+// usage error).
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import Table from 'cli-table3';
+import pino from 'pino';
+import { DEFAULT_ADMM_OPTIONS, runAdmmAsync } from '../../admm/engine.js';
+import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
+import { DATA_DIR_ENV } from '../../data/dataLocation.js';
+import { GENERATOR_DEFAULTS } from '../../data/generator.js';
+import { loadScenario, type DataOrigin } from '../../data/loadScenario.js';
+import { DerchainInputError } from '../../model/errors.js';
+import type { Scenario } from '../../model/scenario.js';
+import { buildSummary } from '../../report/reportSummary.js';
+import { writeReport } from '../../report/writeReport.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_BAD_INPUT = 2;
+
+interface SimulateFlags {
+  data?: string;
+  generator?: boolean;
+  params?: string;
+  prosumers?: string;
+  start?: string;
+  days?: string;
+  seed?: string;
+  rho?: string;
+  maxIterations?: string;
+  drMode?: string;
+  json?: boolean;
+  out?: string;
+}
+
+function numberFlag(name: string, text: string | undefined, check: (v: number) => boolean, rule: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) {
+    throw new DerchainInputError(`--${name} must be ${rule} (got ${JSON.stringify(text)})`, { field: name });
+  }
+  return v;
+}
+
+function prosumersFlag(text: string | undefined): number | string[] | undefined {
+  if (text === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(text)) return numberFlag('prosumers', text, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ids.length === 0) throw new DerchainInputError('--prosumers must be a number or a comma-separated list of ids', { field: 'prosumers' });
+  return ids;
+}
+
+function describeOrigin(origin: DataOrigin): string {
+  switch (origin.kind) {
+    case 'file':
+      return `data file ${origin.path}`;
+    case 'extract':
+      return `real extract ${origin.dir}`;
+    case 'generator':
+      return 'built-in generator';
+  }
+}
+
+/** The one JSON object --json prints. */
+export function jsonSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, extra: { rho: number; reportDir?: string }) {
+  return {
+    prosumers: result.prosumers.length,
+    prosumerIds: result.prosumers,
+    horizon: result.horizon,
+    dtHours: result.dtHours,
+    start: result.timestamps[0],
+    end: result.timestamps[result.timestamps.length - 1],
+    source: scenario.source,
+    dataOrigin: origin.kind,
+    demandResponse: scenario.options.demandResponse,
+    rho: extra.rho,
+    iterations: result.iterations,
+    converged: result.converged,
+    admmObjective: result.admmObjective,
+    centralizedObjective: result.centralizedObjective,
+    relativeGap: result.relativeGap,
+    primalResidual: result.primalResidual,
+    dualResidual: result.dualResidual,
+    seconds: result.seconds,
+    centralizedSeconds: result.centralizedSeconds,
+    ...(extra.reportDir !== undefined ? { reportDir: extra.reportDir } : {}),
+  };
+}
+
+function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return '-';
+  if (v !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return v.toExponential(2);
+  return v.toFixed(digits);
+}
+
+function readableSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, reportDir?: string): string {
+  const s = buildSummary(result, scenario);
+  const lines = [
+    `derchain simulate: ${result.prosumers.length} prosumers x ${result.horizon} slots of ${result.dtHours} h, ${result.timestamps[0]} to ${result.timestamps[result.timestamps.length - 1]}`,
+    `  data        ${describeOrigin(origin)} (${scenario.source})`,
+    `  ADMM        ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged (raise --max-iterations or change --rho)'}, ${result.seconds.toFixed(2)} s`,
+    `  objective   ADMM ${fmt(result.admmObjective)}   centralised ${fmt(result.centralizedObjective)}   relative gap ${fmt(result.relativeGap, 6)}`,
+    `  residuals   primal ${fmt(result.primalResidual)} kW   dual ${fmt(result.dualResidual)} per kWh`,
+    `  trades      biggest seller ${s.biggestSeller}, biggest buyer ${s.biggestBuyer}`,
+  ];
+  const table = new Table({
+    head: ['prosumer', 'PV kWh', 'load kWh', 'grid kWh', 'feed-in kWh', 'sold kWh', 'bought kWh', 'cost ADMM', 'cost central'],
+    style: { head: [], border: [] },
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const p of s.totals) {
+    table.push([
+      p.id,
+      p.pvAvailableKWh.toFixed(1),
+      p.loadKWh.toFixed(1),
+      p.gridPurchaseKWh.toFixed(1),
+      p.feedInKWh.toFixed(1),
+      p.soldKWh.toFixed(1),
+      p.boughtKWh.toFixed(1),
+      p.admmCost.toFixed(2),
+      Number.isFinite(p.centralizedCost) ? p.centralizedCost.toFixed(2) : '-',
+    ]);
+  }
+  lines.push(table.toString());
+  if (reportDir !== undefined) lines.push(`  report      ${reportDir}/report.html (and schedules.csv, trades.csv, summary.json)`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Progress on stderr: a bar on a terminal, a log line every few seconds otherwise. */
+function progressReporter(maxIterations: number) {
+  const log = pino({ name: 'derchain', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+  const tty = process.stderr.isTTY === true;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: 'ADMM |{bar}| iteration {value}/{total} | primal {primal} kW | dual {dual} | {duration}s',
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  let lastLog = 0;
+  let started = false;
+  return {
+    log,
+    onIteration(record: IterationRecord): void {
+      if (bar) {
+        if (!started) {
+          bar.start(maxIterations, 0, { primal: '-', dual: '-' });
+          started = true;
+        }
+        bar.update(record.iteration, { primal: record.primalResidual.toExponential(2), dual: record.dualResidual.toExponential(2) });
+        return;
+      }
+      const now = Date.now();
+      if (record.iteration === 1 || now - lastLog >= 5000) {
+        lastLog = now;
+        log.info({ iteration: record.iteration, primalResidual: record.primalResidual, dualResidual: record.dualResidual, rho: record.rho }, 'admm progress');
+      }
+    },
+    stop(): void {
+      if (bar && started) bar.stop();
+    },
+  };
+}
+
+async function simulate(flags: SimulateFlags): Promise<void> {
+  const days = numberFlag('days', flags.days, (v) => v > 0 && v <= 366, 'a positive number of days (at most 366)');
+  const seed = numberFlag('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
+  const rho = numberFlag('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
+  const maxIterations =
+    numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
+  const drMode = flags.drMode ?? 'baseline';
+  if (drMode !== 'baseline' && drMode !== 'paper') {
+    throw new DerchainInputError(`--dr-mode must be baseline or paper (got ${JSON.stringify(drMode)})`, { field: 'dr-mode' });
+  }
+  const prosumers = prosumersFlag(flags.prosumers);
+  const { scenario, origin } = loadScenario({
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(flags.generator ? { generator: true } : {}),
+    ...(flags.params !== undefined ? { params: flags.params } : {}),
+    ...(prosumers !== undefined ? { prosumers } : {}),
+    ...(flags.start !== undefined ? { start: flags.start } : {}),
+    ...(days !== undefined ? { days } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    modelOptions: { demandResponse: drMode },
+  });
+  const progress = progressReporter(maxIterations);
+  progress.log.info(
+    { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, rho, maxIterations },
+    'simulate: running ADMM and the centralised reference',
+  );
+  let result: CoordinationResult;
+  try {
+    result = await runAdmmAsync(scenario, { rho, maxIterations }, (r) => progress.onIteration(r));
+  } finally {
+    progress.stop();
+  }
+  let reportDir: string | undefined;
+  if (flags.out !== undefined) {
+    const notes = [`derchain simulate ${process.argv.slice(3).join(' ')}`.trim()];
+    reportDir = writeReport(result, scenario, flags.out, { notes }).outDir;
+  }
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(jsonSummary(result, scenario, origin, { rho, ...(reportDir ? { reportDir } : {}) }))}\n`);
+  } else {
+    process.stdout.write(readableSummary(result, scenario, origin, reportDir));
+  }
+}
+
+const HELP_AFTER = `
+Data (first match wins):
+  --data FILE       a CSV in the project's long format (docs/data-format.md): one row per
+                    prosumer and slot, columns timestamp, prosumer, load_kW, pv_kW,
+                    outdoor_temp_C and optionally price_per_kWh
+  --data DIR        a directory with the shared extract's yearly files (load_kW.csv, ...)
+  --generator       the built-in generator (${GENERATOR_DEFAULTS.location.name}, from ${GENERATOR_DEFAULTS.start})
+  (nothing)         the shared extract at ../shared/data next to the repository
+                    (${DATA_DIR_ENV} overrides; set it empty to turn it off), else the generator
+
+Period and prosumers: --start picks the first slot (a date means local midnight as the file
+writes it), --days the length (default 1), --prosumers the first N (for the extract: its
+recommended homes first) or a list of ids such as H01,H03.
+
+Parameters: --params FILE (YAML or JSON) maps prosumer ids (or "*" for all others) to DER
+parameters; prosumers not listed get seeded defaults (model/defaults.ts).
+
+Examples:
+  $ derchain simulate                                   # 10 prosumers, 1 day, default data
+  $ derchain simulate --prosumers 3 --json              # small run, one JSON object on stdout
+  $ derchain simulate --days 7 --out out/week           # a week, report in out/week/report.html
+  $ derchain simulate --data ../shared/data/week_winter_2017-01-23.csv --start 2017-01-24 --days 2
+  $ derchain simulate --generator --seed 7 --prosumers 5 --start 2016-12-05
+  $ derchain simulate --params my-homes.yaml --dr-mode paper --rho 0.2 --max-iterations 300
+
+Exit codes: 0 ok, 1 error, 2 bad input (the message names file, line, prosumer and field).
+`;
+
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description('Coordinate the prosumers in memory: centralised optimum and ADMM, with an optional HTML report')
+    .option('--data <path>', 'long-format CSV file or extract directory (default: shared extract if present, else generator)')
+    .option('--generator', 'use the built-in generator even when the shared extract is present')
+    .option('--params <file>', 'DER parameters per prosumer id, YAML or JSON')
+    .option('--prosumers <n|ids>', 'number of prosumers, or comma-separated ids (default: all, 10 for extract and generator)')
+    .option('--start <date>', 'first slot: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM, or an ISO instant with offset')
+    .option('--days <d>', 'length of the period in days', '1')
+    .option('--seed <s>', 'seed of the generator and of the default parameters', '1')
+    .option('--rho <r>', 'initial ADMM penalty rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
+    .option('--max-iterations <k>', 'ADMM iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
+    .option('--dr-mode <mode>', 'demand response: baseline (reduction below a baseline import) or paper (eq. 12 as printed)', 'baseline')
+    .option('--json', 'print one JSON object on stdout (progress and logs stay on stderr)')
+    .option('--out <dir>', 'write the report (report.html, schedules.csv, trades.csv, summary.json) to DIR')
+    .addHelpText('after', HELP_AFTER)
+    .showHelpAfterError('(derchain simulate --help shows the options and examples)')
+    .exitOverride((err: CommanderError) => {
+      // help and version exit 0; every usage error is bad input
+      process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT);
+    })
+    .action(async (flags: SimulateFlags) => {
+      try {
+        await simulate(flags);
+      } catch (err) {
+        if (err instanceof DerchainInputError) {
+          process.stderr.write(`derchain simulate: ${err.message}\n`);
+          process.exitCode = EXIT_BAD_INPUT;
+          return;
+        }
+        throw err;
+      }
+    });
+}
