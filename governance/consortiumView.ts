@@ -1,0 +1,63 @@
+// One snapshot of the consortium as a member sees it: members, proposals, the contract's
+// validators, the signer set the chain enforces (clique_getSigners on Clique,
+// qbft_getValidatorsByBlockNumber on Besu QBFT) and this node's pending clique votes.
+import { createPublicClient, getAddress, http, type Address } from 'viem';
+import { CliqueRpc } from './cliqueRpc.js';
+import type { GovernanceClient, MemberView, ProposalView, ValidatorChange, ValidatorView } from './governanceClient.js';
+
+export interface ConsortiumView {
+  governance: Address;
+  members: MemberView[];
+  majority: number;
+  proposals: ProposalView[];
+  validators: ValidatorView[];
+  changes: ValidatorChange[];
+  /** the signer set in force on the chain, or undefined when the node exposes neither API */
+  signers?: Address[];
+  signerSource?: 'clique' | 'qbft';
+  /** this node's open clique votes (Clique only) */
+  nodeVotes?: Map<Address, boolean>;
+}
+
+async function qbftValidators(rpcUrl: string): Promise<Address[]> {
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  const list = (await client.request({ method: 'qbft_getValidatorsByBlockNumber' as never, params: ['latest'] as never })) as string[];
+  return list.map((a) => getAddress(a));
+}
+
+export async function readConsortiumView(governance: GovernanceClient, rpcUrl: string): Promise<ConsortiumView> {
+  const [members, majority, proposals, validators, changes] = await Promise.all([
+    governance.members(),
+    governance.majority(),
+    governance.proposals(),
+    governance.validators(),
+    governance.validatorChanges(),
+  ]);
+  const view: ConsortiumView = { governance: governance.address, members, majority, proposals, validators, changes };
+  const clique = new CliqueRpc(rpcUrl);
+  try {
+    view.signers = await clique.signers();
+    view.signerSource = 'clique';
+    view.nodeVotes = await clique.proposals();
+  } catch {
+    try {
+      view.signers = await qbftValidators(rpcUrl);
+      view.signerSource = 'qbft';
+    } catch {
+      // neither API enabled on this node: tables say so
+    }
+  }
+  return view;
+}
+
+/** Per decided validator change: is it in force on the chain yet? */
+export function changeProgress(view: ConsortiumView): { change: ValidatorChange; inForce: boolean | undefined; current: boolean }[] {
+  const last = new Map<Address, number>();
+  view.changes.forEach((c, i) => last.set(getAddress(c.validator), i));
+  const signers = view.signers ? new Set(view.signers.map((a) => getAddress(a))) : undefined;
+  return view.changes.map((change, i) => ({
+    change,
+    current: last.get(getAddress(change.validator)) === i,
+    inForce: signers === undefined ? undefined : signers.has(getAddress(change.validator)) === change.add,
+  }));
+}
