@@ -16,7 +16,7 @@ import { resolveSettings } from './defaultSettings.js';
 import { KktSystem } from './kktSystem.js';
 import { ResidualEvaluator, type Residuals } from './residuals.js';
 import { ruizScaling, type ScaledData } from './ruizScaling.js';
-import { polishSolution } from './solutionPolishing.js';
+import { correctActivity, guessActivity, polishSolution } from './solutionPolishing.js';
 
 /** Bounds at or beyond this magnitude count as infinite. */
 export const INFINITE_BOUND = 1e20;
@@ -26,6 +26,8 @@ const RHO_EQUALITY_FACTOR = 1e3;
 /** Share of a factorisation's cost that the iterations between rho updates should exceed (cf. OSQP's 0.4). */
 const ADAPTIVE_RHO_FRACTION = 0.4;
 const ADAPTIVE_RHO_MIN_INTERVAL = 25;
+/** Active-set corrections tried after a failed polish. */
+const POLISH_CORRECTION_ROUNDS = 2;
 
 const enum RowKind {
   Inequality = 0,
@@ -43,6 +45,37 @@ function checkVector(v: Float64Array, length: number, name: string, allowInfinit
   for (let i = 0; i < length; i++) {
     const x = v[i];
     if (Number.isNaN(x) || (!allowInfinite && !Number.isFinite(x))) throw new Error(`${name}[${i}] is ${x}`);
+  }
+}
+
+/** Right-hand side of the ADMM linear system: [sigma x - q; z - y / rho]. */
+function buildRhs(
+  rhs: Float64Array, x: Float64Array, z: Float64Array, y: Float64Array, q: Float64Array,
+  rhoInv: Float64Array, sigma: number, n: number, m: number,
+): void {
+  for (let j = 0; j < n; j++) rhs[j] = sigma * x[j] - q[j];
+  for (let i = 0; i < m; i++) rhs[n + i] = z[i] - rhoInv[i] * y[i];
+}
+
+/** The relaxed x, z (projected) and y updates of one ADMM iteration, from the KKT solution in sol. */
+function updateIterates(
+  sol: Float64Array, x: Float64Array, xPrev: Float64Array, z: Float64Array, y: Float64Array,
+  rho: Float64Array, rhoInv: Float64Array, l: Float64Array, u: Float64Array, alpha: number, n: number, m: number,
+): void {
+  const beta = 1 - alpha;
+  for (let j = 0; j < n; j++) x[j] = alpha * sol[j] + beta * xPrev[j];
+  for (let i = 0; i < m; i++) {
+    const zi = z[i];
+    const ri = rhoInv[i];
+    const yi = y[i];
+    const zRelaxed = alpha * (zi + ri * (sol[n + i] - yi)) + beta * zi;
+    let zNew = zRelaxed + ri * yi;
+    const lo = l[i];
+    const hi = u[i];
+    if (zNew < lo) zNew = lo;
+    else if (zNew > hi) zNew = hi;
+    y[i] = yi + rho[i] * (zRelaxed - zNew);
+    z[i] = zNew;
   }
 }
 
@@ -220,7 +253,6 @@ export class QpSolver {
     const { x, z, y, xPrev, yPrev, rhs, rhoVec, rhoInvVec, ls, us, qs } = this;
     const sigma = s.sigma;
     const alpha = s.alpha;
-    const oneMinusAlpha = 1 - alpha;
     const every = s.checkTerminationEvery;
     const deadline = s.timeLimitMs > 0 ? start + s.timeLimitMs : Infinity;
     let status: SolverStatus | null = null;
@@ -230,21 +262,9 @@ export class QpSolver {
       const check = iter % every === 0 || iter === s.maxIterations;
       xPrev.set(x);
       if (check) yPrev.set(y);
-      for (let j = 0; j < n; j++) rhs[j] = sigma * x[j] - qs[j];
-      for (let i = 0; i < m; i++) rhs[n + i] = z[i] - rhoInvVec[i] * y[i];
+      buildRhs(rhs, x, z, y, qs, rhoInvVec, sigma, n, m);
       this.kkt.solveInPlace(rhs);
-      for (let j = 0; j < n; j++) x[j] = alpha * rhs[j] + oneMinusAlpha * xPrev[j];
-      for (let i = 0; i < m; i++) {
-        const zi = z[i];
-        const ri = rhoInvVec[i];
-        const zTilde = zi + ri * (rhs[n + i] - y[i]);
-        const zRelaxed = alpha * zTilde + oneMinusAlpha * zi;
-        let zNew = zRelaxed + ri * y[i];
-        if (zNew < ls[i]) zNew = ls[i];
-        else if (zNew > us[i]) zNew = us[i];
-        y[i] += rhoVec[i] * (zRelaxed - zNew);
-        z[i] = zNew;
-      }
+      updateIterates(rhs, x, xPrev, z, y, rhoVec, rhoInvVec, ls, us, alpha, n, m);
       res = null;
       if (check) {
         res = this.residuals.evaluate(x, z, y, s.epsAbs, s.epsRel);
@@ -353,41 +373,45 @@ export class QpSolver {
   /** Polishes; returns the residuals of the polished point after adopting it, or null. */
   private tryPolish(admm: Residuals): Residuals | null {
     const s = this.settings;
-    const out = polishSolution({
+    const input = {
       p: this.scaled.p,
       a: this.scaled.a,
       at: this.at,
       q: this.qs,
       l: this.ls,
       u: this.us,
-      x: this.x,
-      z: this.z,
-      y: this.y,
       delta: s.polishDelta,
       refineIterations: s.polishRefineIterations,
       admmSystem: this.kkt,
-    });
-    this.polishFactorizationTotal++;
-    if (out === null) return null;
-    const res = this.residuals.evaluate(out.x, out.z, out.y, s.epsAbs, s.epsRel);
-    // dual sign consistency on the active rows (unscaled y)
-    const { e, c } = this.scaled;
-    let signViolation = 0;
-    for (let i = 0; i < this.m; i++) {
-      if (this.rowKind[i] === RowKind.Equality) continue;
-      const yi = (out.y[i] * e[i]) / c;
-      if (out.activity[i] < 0 && yi > signViolation) signViolation = yi;
-      if (out.activity[i] > 0 && -yi > signViolation) signViolation = -yi;
+    };
+    let activity: Int8Array | null = guessActivity(this.z, this.y, this.ls, this.us);
+    for (let round = 0; round <= POLISH_CORRECTION_ROUNDS && activity !== null; round++) {
+      const out = polishSolution(input, activity);
+      this.polishFactorizationTotal++;
+      if (out === null) return null;
+      const res = this.residuals.evaluate(out.x, out.z, out.y, s.epsAbs, s.epsRel);
+      // dual sign consistency on the active rows (unscaled y)
+      const { e, c } = this.scaled;
+      let signViolation = 0;
+      for (let i = 0; i < this.m; i++) {
+        if (this.rowKind[i] === RowKind.Equality) continue;
+        const yi = (out.y[i] * e[i]) / c;
+        if (out.activity[i] < 0 && yi > signViolation) signViolation = yi;
+        if (out.activity[i] > 0 && -yi > signViolation) signViolation = -yi;
+      }
+      const acceptable =
+        res.primal <= Math.max(admm.primal, 1e-12) * 1.0000001 + 1e-14 &&
+        res.dual <= Math.max(admm.dual, 1e-12) * 1.0000001 + 1e-14 &&
+        signViolation <= res.epsDual;
+      if (acceptable) {
+        this.x.set(out.x);
+        this.z.set(out.z);
+        this.y.set(out.y);
+        return res;
+      }
+      activity = correctActivity(out, this.ls, this.us);
     }
-    const acceptable =
-      res.primal <= Math.max(admm.primal, 1e-12) * 1.0000001 + 1e-14 &&
-      res.dual <= Math.max(admm.dual, 1e-12) * 1.0000001 + 1e-14 &&
-      signViolation <= res.epsDual;
-    if (!acceptable) return null;
-    this.x.set(out.x);
-    this.z.set(out.z);
-    this.y.set(out.y);
-    return res;
+    return null;
   }
 
   private finish(
