@@ -7,6 +7,7 @@ import { DerchainInputError } from '../model/errors.js';
 import { defaultParams, defaultTariff } from '../model/defaults.js';
 import { parseModelOptions, type ProsumerParams } from '../model/params.js';
 import type { ModelOptions, Scenario } from '../model/scenario.js';
+import { checkScenario } from '../model/validateScenario.js';
 import { locateExtract } from './dataLocation.js';
 import { isExtractDirectory, readExtractDirectory } from './extractReader.js';
 import { generateData, type GeneratorLocation } from './generator.js';
@@ -124,5 +125,32 @@ export function loadScenario(opts: ScenarioOptions = {}): LoadedScenario {
     })),
     options,
   };
+  checkWithParamsFile(scenario, paramsFile);
   return { scenario, origin, ...(paramsFile ? { paramsFile } : {}) };
+}
+
+/** Fields of ProsumerParams (the part before the first dot of an error's field path). */
+const PARAM_GROUPS = new Set(['grid', 'hvac', 'shiftable', 'battery', 'demandResponse']);
+
+/**
+ * The model's scenario checks; a problem with parameters that came from the parameter file is
+ * reported against that file, with the line of the entry (or of the field when it is written there).
+ */
+function checkWithParamsFile(scenario: Scenario, paramsFile: ParamsFile | undefined): void {
+  try {
+    checkScenario(scenario);
+  } catch (err) {
+    if (!(err instanceof DerchainInputError) || !paramsFile || err.prosumer === undefined) throw err;
+    const group = err.field?.split('.')[0];
+    if (group === undefined || !PARAM_GROUPS.has(group)) throw err;
+    const entry = paramsFile.entries.has(err.prosumer) ? err.prosumer : paramsFile.entries.has(ALL_PROSUMERS_KEY) ? ALL_PROSUMERS_KEY : null;
+    if (entry === null) throw err;
+    const line = paramsFile.lineOf(entry, err.field) ?? paramsFile.lines.get(entry);
+    throw new DerchainInputError(err.reason, {
+      file: paramsFile.file,
+      ...(line === undefined ? {} : { line }),
+      prosumer: err.prosumer,
+      ...(err.field === undefined ? {} : { field: err.field }),
+    });
+  }
 }

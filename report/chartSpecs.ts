@@ -59,7 +59,8 @@ export function slotLabels(timestamps: string[]): string[] {
   });
 }
 
-const round = (v: number) => Number(v.toPrecision(6));
+/** Six significant digits; solver noise below 1e-6 (kW, kWh, currency/kWh) is drawn as zero. */
+const round = (v: number) => (Math.abs(v) < 1e-6 ? 0 : Number(v.toPrecision(6)));
 
 function perProsumer(
   schedules: ProsumerSchedule[],

@@ -38,7 +38,9 @@ function sci(value: number): string {
 }
 
 function kwh(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(1) : '–';
+  if (!Number.isFinite(value)) return '–';
+  const text = value.toFixed(1);
+  return Number(text) === 0 ? '0.0' : text;
 }
 
 const STYLE = `
@@ -109,7 +111,8 @@ function totalsTable(s: ReportSummary): string {
   const rows = s.totals.map((p) => {
     const tag = p.id === s.biggestSeller ? '<span class="tag">biggest seller</span>' : p.id === s.biggestBuyer ? '<span class="tag">biggest buyer</span>' : '';
     const cells = [p.loadKWh, p.pvAvailableKWh, p.renewableUsedKWh, p.gridPurchaseKWh, p.peakPurchaseKW, p.feedInKWh, p.soldKWh, p.boughtKWh, p.demandResponseKWh].map(kwh);
-    cells.push(Number.isFinite(p.admmCost) ? p.admmCost.toFixed(2) : '–', Number.isFinite(p.centralizedCost) ? p.centralizedCost.toFixed(2) : '–');
+    const cost = (v: number) => (Number.isFinite(v) ? (Number(v.toFixed(2)) === 0 ? '0.00' : v.toFixed(2)) : '–');
+    cells.push(cost(p.admmCost), cost(p.centralizedCost));
     return `<tr><td>${escapeHtml(p.id)}${tag}</td>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
   });
   return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;

@@ -98,6 +98,12 @@ function fmt(v: number, digits = 4): string {
   return v.toFixed(digits);
 }
 
+/** toFixed without a "-0.0" for tiny negative values. */
+function fixed(v: number, digits: number): string {
+  const text = v.toFixed(digits);
+  return Number(text) === 0 ? (0).toFixed(digits) : text;
+}
+
 function readableSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, reportDir?: string): string {
   const s = buildSummary(result, scenario);
   const lines = [
@@ -110,20 +116,20 @@ function readableSummary(result: CoordinationResult, scenario: Scenario, origin:
   ];
   const table = new Table({
     head: ['prosumer', 'PV kWh', 'load kWh', 'grid kWh', 'feed-in kWh', 'sold kWh', 'bought kWh', 'cost ADMM', 'cost central'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
   for (const p of s.totals) {
     table.push([
       p.id,
-      p.pvAvailableKWh.toFixed(1),
-      p.loadKWh.toFixed(1),
-      p.gridPurchaseKWh.toFixed(1),
-      p.feedInKWh.toFixed(1),
-      p.soldKWh.toFixed(1),
-      p.boughtKWh.toFixed(1),
-      p.admmCost.toFixed(2),
-      Number.isFinite(p.centralizedCost) ? p.centralizedCost.toFixed(2) : '-',
+      fixed(p.pvAvailableKWh, 1),
+      fixed(p.loadKWh, 1),
+      fixed(p.gridPurchaseKWh, 1),
+      fixed(p.feedInKWh, 1),
+      fixed(p.soldKWh, 1),
+      fixed(p.boughtKWh, 1),
+      fixed(p.admmCost, 2),
+      Number.isFinite(p.centralizedCost) ? fixed(p.centralizedCost, 2) : '-',
     ]);
   }
   lines.push(table.toString());
