@@ -422,75 +422,132 @@ contract DerCoordinator {
             if ((st.submitted >> j) & 1 == 0) {
                 _storePending(job, pair * pendingPerPair, row);
             } else {
-                _updatePair(job, pair * wordsPerPair, pair * pendingPerPair, row, acc);
+                (uint256 r, uint256 d, uint256 x, uint256 z, uint256 l) =
+                    _updatePair(job, pair * wordsPerPair, pair * pendingPerPair, row);
+                acc.primalSq += uint128(r);
+                acc.dualSq += uint128(d);
+                acc.tradeSq += uint128(x);
+                acc.hatSq += uint128(z);
+                acc.lambdaSq += uint128(l);
                 processed++;
             }
         }
     }
 
-    function _readTrade(Job memory job, bytes calldata row, uint256 k) internal pure returns (int256 v) {
-        if (!job.hasRow) return 0;
-        assembly ("memory-safe") {
-            v := signextend(3, shr(224, calldataload(add(row.offset, mul(k, 4)))))
-        }
-        if (v > job.bound || v < -job.bound) revert ValueOutOfBounds(k, v, uint256(job.bound));
-    }
-
+    /// @dev writes p's trades toward one partner (T slots from row[job.offset]) as eight int32
+    ///      lanes per pending word; reverts on a value outside the round's bound
     function _storePending(Job memory job, uint256 base, bytes calldata row) internal {
-        uint256 word;
-        uint256 t = job.t;
-        for (uint256 s = 0; s < t; s++) {
-            int256 v = _readTrade(job, row, job.offset + s);
-            word |= (uint256(v) & MASK32) << ((s % 8) * 32);
-            if (s % 8 == 7 || s + 1 == t) {
-                pendingWords[base + s / 8] = word;
-                word = 0;
+        uint256 pendingSlot;
+        uint256 badPos = type(uint256).max;
+        int256 badValue;
+        assembly ("memory-safe") {
+            pendingSlot := pendingWords.slot
+            let t := mload(add(job, 0x20))
+            let src := add(row.offset, mul(mload(add(job, 0x40)), 4))
+            let bound := mload(add(job, 0x80))
+            let hasRow := mload(add(job, 0xa0))
+            let word := 0
+            for { let s := 0 } lt(s, t) { s := add(s, 1) } {
+                if hasRow {
+                    let v := signextend(3, shr(224, calldataload(add(src, shl(2, s)))))
+                    if or(sgt(v, bound), slt(v, sub(0, bound))) {
+                        badPos := s
+                        badValue := v
+                        break
+                    }
+                    word := or(word, shl(shl(5, and(s, 7)), and(v, 0xffffffff)))
+                }
+                if or(eq(and(s, 7), 7), eq(add(s, 1), t)) {
+                    mstore(0, add(base, shr(3, s)))
+                    mstore(0x20, pendingSlot)
+                    sstore(keccak256(0, 0x40), word)
+                    word := 0
+                }
             }
         }
+        if (badPos != type(uint256).max) revert ValueOutOfBounds(job.offset + badPos, badValue, uint256(job.bound));
     }
 
-    /// @dev the coordinator step for one pair over all slots; the pending words hold the side
-    ///      of the pair that is not the row being taken in.
-    function _updatePair(Job memory job, uint256 pairBase, uint256 pendingBase, bytes calldata row, Sums memory acc)
+    /// @dev the coordinator step (16)-(17) for one pair over all T slots, exactly as
+    ///      admm/coordinatorStep.ts: h = trunc((e_ij - e_ji)/2), lambda -= trunc(rho (e_ij + e_ji)
+    ///      / (2 SCALE)). The pending words hold the other side's trades. Returns the pair's
+    ///      residual terms. No overflow: |e| <= maxAbsTrade < 2^31, |lambda| <= 2^47 (openRound
+    ///      and the halting guard), rho < 2^64, so every product stays far below 2^255.
+    function _updatePair(Job memory job, uint256 pairBase, uint256 pendingBase, bytes calldata row)
         internal
+        returns (uint256 sumR, uint256 sumS, uint256 sumX, uint256 sumZ, uint256 sumL)
     {
-        uint256 pendingWord;
-        uint256 word;
-        uint256 outWord;
-        uint256 t = job.t;
-        for (uint256 s = 0; s < t; s++) {
-            if (s % 8 == 0) pendingWord = pendingWords[pendingBase + s / 8];
-            uint256 lane3 = s % 3;
-            if (lane3 == 0) {
-                word = pairWords[pairBase + s / 3];
-                if (word >> 240 != job.round) word = 0; // a previous round's pair word: start from zero
-                outWord = job.round << 240;
+        uint256 badPos = type(uint256).max;
+        int256 badValue;
+        assembly ("memory-safe") {
+            let pairSlot := pairWords.slot
+            let pendingSlot := pendingWords.slot
+            let round := mload(job)
+            let t := mload(add(job, 0x20))
+            let src := add(row.offset, mul(mload(add(job, 0x40)), 4))
+            let rho := mload(add(job, 0x60))
+            let bound := mload(add(job, 0x80))
+            let hasRow := mload(add(job, 0xa0))
+            let low := mload(add(job, 0xc0))
+            let pend := 0
+            let word := 0
+            let out := 0
+            let l3 := 0
+            let w3 := 0
+            for { let s := 0 } lt(s, t) { s := add(s, 1) } {
+                if iszero(and(s, 7)) {
+                    mstore(0, add(pendingBase, shr(3, s)))
+                    mstore(0x20, pendingSlot)
+                    pend := sload(keccak256(0, 0x40))
+                }
+                if iszero(l3) {
+                    mstore(0, add(pairBase, w3))
+                    mstore(0x20, pairSlot)
+                    word := sload(keccak256(0, 0x40))
+                    if iszero(eq(shr(240, word), round)) { word := 0 } // earlier round: zeros
+                    out := shl(240, round)
+                }
+                let own := 0
+                if hasRow {
+                    own := signextend(3, shr(224, calldataload(add(src, shl(2, s)))))
+                    if or(sgt(own, bound), slt(own, sub(0, bound))) {
+                        badPos := s
+                        badValue := own
+                        break
+                    }
+                }
+                let other := signextend(3, shr(shl(5, and(s, 7)), pend))
+                let eij := own
+                let eji := other
+                if iszero(low) {
+                    eij := other
+                    eji := own
+                }
+                let lane := shr(mul(l3, 80), word)
+                let lam := signextend(5, lane)
+                let dh := signextend(3, shr(48, lane)) // previous hat
+                let h := sdiv(sub(eij, eji), 2)
+                lam := sub(lam, sdiv(mul(rho, add(eij, eji)), 2000000))
+                dh := sub(h, dh)
+                let ri := sub(h, eij)
+                let rj := sub(sub(0, h), eji)
+                sumR := add(sumR, add(mul(ri, ri), mul(rj, rj)))
+                sumS := add(sumS, shl(1, mul(dh, dh)))
+                sumX := add(sumX, add(mul(eij, eij), mul(eji, eji)))
+                sumZ := add(sumZ, shl(1, mul(h, h)))
+                sumL := add(sumL, shl(1, mul(lam, lam)))
+                out := or(out, shl(mul(l3, 80), or(and(lam, 0xffffffffffff), shl(48, and(h, 0xffffffff)))))
+                l3 := add(l3, 1)
+                if or(eq(l3, 3), eq(add(s, 1), t)) {
+                    mstore(0, add(pairBase, w3))
+                    mstore(0x20, pairSlot)
+                    sstore(keccak256(0, 0x40), out)
+                    l3 := 0
+                    w3 := add(w3, 1)
+                }
             }
-            int256 own = _readTrade(job, row, job.offset + s);
-            int256 other = int256(int32(uint32((pendingWord >> ((s % 8) * 32)) & MASK32)));
-            uint256 lane = (word >> (lane3 * 80)) & MASK80;
-            lane = job.pIsLow ? _step(own, other, lane, job.rho, acc) : _step(other, own, lane, job.rho, acc);
-            outWord |= lane << (lane3 * 80);
-            if (lane3 == 2 || s + 1 == t) pairWords[pairBase + s / 3] = outWord;
         }
-    }
-
-    /// @dev eqs. (16)-(17) for one pair and slot, as admm/coordinatorStep.ts; returns the new
-    ///      lane (lambda int48 | hat int32 << 48) and adds the residual terms to `acc`.
-    function _step(int256 eij, int256 eji, uint256 lane, int256 rho, Sums memory acc) internal pure returns (uint256) {
-        int256 lam = int256(int48(uint48(lane & MASK48)));
-        int256 prevHat = int256(int32(uint32((lane >> 48) & MASK32)));
-        int256 h = (eij - eji) / 2;
-        lam -= (rho * (eij + eji)) / (2 * SCALE);
-        int256 ri = h - eij;
-        int256 rj = -h - eji;
-        int256 dh = h - prevHat;
-        acc.primalSq += uint128(uint256(ri * ri + rj * rj));
-        acc.dualSq += uint128(uint256(2 * dh * dh));
-        acc.tradeSq += uint128(uint256(eij * eij + eji * eji));
-        acc.hatSq += uint128(uint256(2 * h * h));
-        acc.lambdaSq += uint128(uint256(2 * lam * lam));
-        return (uint256(lam) & MASK48) | ((uint256(h) & MASK32) << 48);
+        if (badPos != type(uint256).max) revert ValueOutOfBounds(job.offset + badPos, badValue, uint256(job.bound));
     }
 
     function _storeSums(uint256 round, RoundState memory st, Sums memory acc, uint256 processed) internal {

@@ -13,6 +13,8 @@ export interface AnvilOptions {
   accounts?: number;
   /** block gas limit */
   gasLimit?: bigint;
+  /** further anvil flags (e.g. --steps-tracing for gas profiling) */
+  extraArgs?: string[];
 }
 
 export interface AnvilHandle {
@@ -59,6 +61,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
     args.push('--accounts', String(opts.accounts ?? 10));
     args.push('--gas-limit', String(opts.gasLimit ?? 60_000_000n));
     if (opts.blockTime && opts.blockTime > 0) args.push('--block-time', String(opts.blockTime));
+    args.push(...(opts.extraArgs ?? []));
     const child = spawn(ANVIL_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
