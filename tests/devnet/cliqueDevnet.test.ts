@@ -1,0 +1,134 @@
+// A real four-validator Clique network (geth 1.13.15) on loopback, started from the generated files:
+// every validator seals in turn (difficulty 2), the chain passes height 20; one validator stopped,
+// blocks and transactions keep coming from the other three; restarted, it catches up and seals again.
+// Needs geth 1.13.x (DERCHAIN_GETH, PATH, or ~/go/bin); fails with install instructions otherwise.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPublicClient, createWalletClient, defineChain, http, parseEther, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { startDevnet, type Devnet } from '../../network-config/devnet.js';
+import { sortSigners } from '../../network-config/extraData.js';
+import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
+import { blockNumberOf, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
+
+interface RpcBlock {
+  number: Hex;
+  hash: Hex;
+  difficulty: Hex;
+  extraData: Hex;
+}
+
+const BASE_PORT = 31400;
+
+describe('Clique devnet: four geth validators on loopback', function () {
+  this.timeout(240_000);
+  let dir = '';
+  let net: Devnet;
+
+  before(async () => {
+    const geth = findGeth(); // throws "geth not found ... install it with ..." when missing
+    assertCliqueCapableGeth(geth);
+    dir = mkdtempSync(join(tmpdir(), 'derchain-devnet-'));
+    net = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort: BASE_PORT, seed: 'devnet-test', geth });
+  });
+
+  after(async () => {
+    if (net) await net.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the generated chain: chain id, genesis extraData with the four signers, RPC on 127.0.0.1', async () => {
+    assert.equal(net.rpcUrls.length, 4);
+    for (const u of net.rpcUrls) assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const gethGenesis = JSON.parse(readFileSync(join(dir, 'network', 'geth', 'genesis.json'), 'utf8')) as { extraData: Hex; config: { chainId: number } };
+    for (const u of net.rpcUrls) {
+      assert.equal(Number(BigInt(await rpcCall<string>(u, 'eth_chainId'))), gethGenesis.config.chainId);
+      const g = await rpcCall<RpcBlock>(u, 'eth_getBlockByNumber', ['0x0', false]);
+      assert.equal(g.extraData, gethGenesis.extraData);
+    }
+    const signers = await rpcCall<string[]>(net.rpcUrls[0], 'clique_getSigners', ['latest']);
+    assert.deepEqual(signers.map((s) => s.toLowerCase()), sortSigners(net.signers));
+    // keys on disk are owner-only
+    assert.equal(statSync(join(dir, 'network', 'nodes', 'v0', 'keys', 'nodekey')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, 'keys', 'funded-keys.json')).mode & 0o777, 0o600);
+  });
+
+  it('all four validators seal in turn (difficulty 2) and the chain passes height 20', async () => {
+    const head = await waitFor('height 21', 90_000, async () => {
+      const h = await blockNumberOf(net.rpcUrls[0]);
+      return h >= 21 ? h : undefined;
+    }, 500);
+    const sorted = sortSigners(net.signers);
+    const inTurnBy = new Map<string, number>();
+    let inTurnTotal = 0;
+    for (let b = 1; b <= head; b++) {
+      const block = await rpcCall<RpcBlock>(net.rpcUrls[0], 'eth_getBlockByNumber', [`0x${b.toString(16)}`, false]);
+      const signer = (await rpcCall<string>(net.rpcUrls[0], 'clique_getSigner', [block.number])).toLowerCase();
+      assert.ok(sorted.includes(signer as Hex), `block ${b} sealed by ${signer}, not a validator`);
+      const inTurn = sorted[b % sorted.length] === signer;
+      assert.equal(Number(BigInt(block.difficulty)), inTurn ? 2 : 1, `block ${b}: difficulty must be 2 exactly when in turn`);
+      if (inTurn) {
+        inTurnTotal++;
+        inTurnBy.set(signer, (inTurnBy.get(signer) ?? 0) + 1);
+      }
+    }
+    assert.equal(inTurnBy.size, 4, `in-turn sealers: ${JSON.stringify([...inTurnBy])}`);
+    assert.ok(inTurnTotal >= head / 2, `only ${inTurnTotal} of ${head} blocks in turn`);
+    // every node has the same chain
+    const hashes = await Promise.all(net.rpcUrls.map((u) => rpcCall<RpcBlock>(u, 'eth_getBlockByNumber', ['0x14', false])));
+    assert.equal(new Set(hashes.map((h) => h.hash)).size, 1);
+  });
+
+  it('with one validator stopped, blocks and transactions continue; restarted, it catches up and seals again', async () => {
+    const chain = defineChain({
+      id: net.chainId,
+      name: 'derchain-devnet',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [net.rpcUrls[0]] } },
+    });
+    const account = privateKeyToAccount(net.fundedKeyHex);
+    const wallet = createWalletClient({ account, chain, transport: http(net.rpcUrls[0]) });
+    const reader = createPublicClient({ chain, transport: http(net.rpcUrls[1]) });
+    const stopped = 3;
+    const stoppedSigner = net.signers[stopped].toLowerCase();
+
+    await net.stopNode(stopped);
+    assert.equal(net.isRunning(stopped), false);
+    const atStop = await blockNumberOf(net.rpcUrls[0]);
+    const to = '0x000000000000000000000000000000000000dEaD';
+    for (let k = 0; k < 3; k++) {
+      const hash = await wallet.sendTransaction({ to, value: parseEther('1') });
+      const receipt = await reader.waitForTransactionReceipt({ hash, timeout: 30_000 });
+      assert.equal(receipt.status, 'success');
+    }
+    assert.equal(await reader.getBalance({ address: to }), parseEther('3'));
+    const afterTx = await waitFor('8 more blocks with 3 of 4 signers', 60_000, async () => {
+      const h = await blockNumberOf(net.rpcUrls[0]);
+      return h >= atStop + 8 ? h : undefined;
+    }, 500);
+    for (let b = atStop + 2; b <= afterTx; b++) {
+      const s = (await rpcCall<string>(net.rpcUrls[0], 'clique_getSigner', [`0x${b.toString(16)}`])).toLowerCase();
+      assert.notEqual(s, stoppedSigner, `stopped validator cannot have sealed block ${b}`);
+    }
+
+    await net.startNode(stopped);
+    const target = await blockNumberOf(net.rpcUrls[0]);
+    await waitFor(`restarted node to reach ${target}`, 60_000, async () => ((await blockNumberOf(net.rpcUrls[stopped])) >= target ? true : undefined), 500);
+    const [mine, theirs] = await Promise.all([
+      rpcCall<RpcBlock>(net.rpcUrls[stopped], 'eth_getBlockByNumber', [`0x${target.toString(16)}`, false]),
+      rpcCall<RpcBlock>(net.rpcUrls[0], 'eth_getBlockByNumber', [`0x${target.toString(16)}`, false]),
+    ]);
+    assert.equal(mine.hash, theirs.hash);
+    // and it takes part in sealing again
+    await waitFor('the restarted validator to seal a block', 60_000, async () => {
+      const h = await blockNumberOf(net.rpcUrls[0]);
+      for (let b = target + 1; b <= h; b++) {
+        const s = (await rpcCall<string>(net.rpcUrls[0], 'clique_getSigner', [`0x${b.toString(16)}`])).toLowerCase();
+        if (s === stoppedSigner) return true;
+      }
+      return undefined;
+    }, 1000);
+  });
+});
