@@ -78,4 +78,17 @@ describe('derchain devnet and network commands', function () {
     const after = await cli(['devnet', 'status', '--dir', d, '--json']).catch((e: { stdout: string }) => e);
     assert.ok((JSON.parse(after.stdout) as { nodes: { running: boolean }[] }).nodes.every((n) => !n.running));
   });
+
+  it('devnet up again restarts the same chain where it stopped', async () => {
+    const d = join(dir, 'devnet');
+    const before = readDevnetState(d)!;
+    const up = await cli(['devnet', 'up', '--dir', d, '--json']);
+    const info = JSON.parse(up.stdout) as { rpcUrls: string[]; signers: string[] };
+    assert.deepEqual(info.signers, before.nodes.map((n) => n.signer));
+    const h = await blockNumberOf(info.rpcUrls[0]);
+    assert.ok(h > 3, `chain restarted from genesis? height ${h}`);
+    await waitFor('blocks after restart', 30_000, async () => ((await blockNumberOf(info.rpcUrls[1])) > h ? true : undefined), 500);
+    const down = await cli(['devnet', 'down', '--dir', d]);
+    assert.match(down.stdout, /stopped v0, v1, v2, v3/);
+  });
 });
