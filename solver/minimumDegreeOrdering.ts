@@ -13,7 +13,9 @@
  * lower, or full) triangle is given in CSC form; the diagonal is ignored.
  */
 export function minimumDegreeOrdering(n: number, colPtr: Int32Array, rowIdx: Int32Array): Int32Array {
-  // build the full symmetric adjacency without duplicates or self loops
+  // adjacency lists live in one pool: node v owns pool[start[v] .. start[v] + cap[v]),
+  // of which the first len[v] entries are used; a list that outgrows its slot moves to
+  // the end of the pool with twice the room (the pool doubles when full)
   const degreeCount = new Int32Array(n);
   for (let j = 0; j < n; j++) {
     for (let p = colPtr[j]; p < colPtr[j + 1]; p++) {
@@ -23,43 +25,53 @@ export function minimumDegreeOrdering(n: number, colPtr: Int32Array, rowIdx: Int
       degreeCount[j]++;
     }
   }
-  const adj: Int32Array[] = new Array(n);
-  const adjLen = new Int32Array(n);
-  for (let v = 0; v < n; v++) adj[v] = new Int32Array(Math.max(4, degreeCount[v]));
-  const stamp = new Int32Array(n).fill(-1);
-  const pushUnique = (a: number, b: number): void => {
-    let list = adj[a];
-    const len = adjLen[a];
-    if (len === list.length) {
-      const grown = new Int32Array(list.length * 2);
-      grown.set(list);
-      adj[a] = list = grown;
+  const start = new Int32Array(n);
+  const cap = new Int32Array(n);
+  const len = new Int32Array(n);
+  let used = 0;
+  for (let v = 0; v < n; v++) {
+    start[v] = used;
+    cap[v] = degreeCount[v] + 2;
+    used += cap[v];
+  }
+  let pool = new Int32Array(Math.max(16, used * 2));
+  const append = (a: number, b: number): void => {
+    if (len[a] === cap[a]) {
+      const newCap = cap[a] * 2 + 4;
+      if (used + newCap > pool.length) {
+        const grown = new Int32Array(Math.max(pool.length * 2, used + newCap));
+        grown.set(pool.subarray(0, used));
+        pool = grown;
+      }
+      pool.copyWithin(used, start[a], start[a] + len[a]);
+      start[a] = used;
+      cap[a] = newCap;
+      used += newCap;
     }
-    list[len] = b;
-    adjLen[a] = len + 1;
+    pool[start[a] + len[a]] = b;
+    len[a]++;
   };
-  {
-    // insert edges, then remove duplicates per node
-    for (let j = 0; j < n; j++) {
-      for (let p = colPtr[j]; p < colPtr[j + 1]; p++) {
-        const i = rowIdx[p];
-        if (i === j) continue;
-        pushUnique(i, j);
-        pushUnique(j, i);
+  const stamp = new Int32Array(n).fill(-1);
+  for (let j = 0; j < n; j++) {
+    for (let p = colPtr[j]; p < colPtr[j + 1]; p++) {
+      const i = rowIdx[p];
+      if (i === j) continue;
+      append(i, j);
+      append(j, i);
+    }
+  }
+  // remove duplicate edges
+  for (let v = 0; v < n; v++) {
+    const s0 = start[v];
+    let w = 0;
+    for (let r = 0; r < len[v]; r++) {
+      const b = pool[s0 + r];
+      if (stamp[b] !== v) {
+        stamp[b] = v;
+        pool[s0 + w++] = b;
       }
     }
-    for (let v = 0; v < n; v++) {
-      const list = adj[v];
-      let w = 0;
-      for (let r = 0; r < adjLen[v]; r++) {
-        const b = list[r];
-        if (stamp[b] !== v) {
-          stamp[b] = v;
-          list[w++] = b;
-        }
-      }
-      adjLen[v] = w;
-    }
+    len[v] = w;
   }
 
   const perm = new Int32Array(n);
@@ -67,15 +79,15 @@ export function minimumDegreeOrdering(n: number, colPtr: Int32Array, rowIdx: Int
   // dense nodes go last
   const denseThreshold = Math.max(16, Math.floor(10 * Math.sqrt(n)));
   const dense: number[] = [];
-  for (let v = 0; v < n; v++) if (adjLen[v] > denseThreshold) dense.push(v);
+  for (let v = 0; v < n; v++) if (len[v] > denseThreshold) dense.push(v);
   if (dense.length > 0) {
     for (const v of dense) eliminated[v] = 1;
     for (let v = 0; v < n; v++) {
       if (eliminated[v]) continue;
-      const list = adj[v];
+      const s0 = start[v];
       let w = 0;
-      for (let r = 0; r < adjLen[v]; r++) if (!eliminated[list[r]]) list[w++] = list[r];
-      adjLen[v] = w;
+      for (let r = 0; r < len[v]; r++) if (!eliminated[pool[s0 + r]]) pool[s0 + w++] = pool[s0 + r];
+      len[v] = w;
     }
   }
 
@@ -100,49 +112,51 @@ export function minimumDegreeOrdering(n: number, colPtr: Int32Array, rowIdx: Int
   let minDegree = n;
   for (let v = n - 1; v >= 0; v--) {
     if (eliminated[v]) continue;
-    insert(v, adjLen[v]);
-    if (adjLen[v] < minDegree) minDegree = adjLen[v];
+    insert(v, len[v]);
+    if (len[v] < minDegree) minDegree = len[v];
   }
 
   stamp.fill(-1);
   let tag = 0;
   let k = 0;
   const remaining = n - dense.length;
+  let neighbours = new Int32Array(16);
   while (k < remaining) {
     while (head[minDegree] === -1) minDegree++;
     const p = head[minDegree];
     remove(p);
     eliminated[p] = 1;
     perm[k++] = p;
-    const neighbours = adj[p].slice(0, adjLen[p]);
-    const nCount = neighbours.length;
+    const nCount = len[p];
+    if (neighbours.length < nCount) neighbours = new Int32Array(nCount * 2);
+    neighbours.set(pool.subarray(start[p], start[p] + nCount));
     for (let t = 0; t < nCount; t++) {
       const a = neighbours[t];
       remove(a);
       // new adjacency of a: (adj(a) \ {p}) U (N(p) \ {a})
       tag++;
-      const list = adj[a];
+      const s0 = start[a];
       let w = 0;
-      for (let r = 0; r < adjLen[a]; r++) {
-        const b = list[r];
+      for (let r = 0; r < len[a]; r++) {
+        const b = pool[s0 + r];
         if (b === p) continue;
         stamp[b] = tag;
-        list[w++] = b;
+        pool[s0 + w++] = b;
       }
-      adjLen[a] = w;
+      len[a] = w;
       stamp[a] = tag;
       for (let s = 0; s < nCount; s++) {
         const c = neighbours[s];
         if (stamp[c] !== tag) {
           stamp[c] = tag;
-          pushUnique(a, c);
+          append(a, c);
         }
       }
-      const d = adjLen[a];
+      const d = len[a];
       insert(a, d);
       if (d < minDegree) minDegree = d;
     }
-    adjLen[p] = 0;
+    len[p] = 0;
   }
   for (const v of dense) perm[k++] = v;
   return perm;

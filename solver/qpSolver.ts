@@ -27,7 +27,7 @@ const RHO_EQUALITY_FACTOR = 1e3;
 const ADAPTIVE_RHO_FRACTION = 0.4;
 const ADAPTIVE_RHO_MIN_INTERVAL = 25;
 /** Active-set corrections tried after a failed polish. */
-const POLISH_CORRECTION_ROUNDS = 2;
+const POLISH_CORRECTION_ROUNDS = 1;
 
 const enum RowKind {
   Inequality = 0,

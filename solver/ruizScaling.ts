@@ -31,6 +31,18 @@ function clampNorm(v: number): number {
   return v > MAX_NORM ? MAX_NORM : v;
 }
 
+/** Column infinity norms of the symmetric matrix whose upper triangle is given (norm must start at 0). */
+function symmetricColumnNorms(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, norm: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+      const v = Math.abs(values[k]);
+      const i = rowIdx[k];
+      if (v > norm[j]) norm[j] = v;
+      if (v > norm[i]) norm[i] = v;
+    }
+  }
+}
+
 /** Scales P (upper), q and A by `passes` Ruiz passes (0 = identity scaling). */
 export function ruizScaling(pIn: CscMatrix, qIn: Float64Array, aIn: CscMatrix, passes: number): ScaledData {
   const n = pIn.n;
@@ -45,49 +57,43 @@ export function ruizScaling(pIn: CscMatrix, qIn: Float64Array, aIn: CscMatrix, p
   const rowNorm = new Float64Array(m);
   const dStep = new Float64Array(n);
   const eStep = new Float64Array(m);
+  const pCol = p.colPtr, pRow = p.rowIdx, pVal = p.values;
+  const aCol = a.colPtr, aRow = a.rowIdx, aVal = a.values;
+  const pNnz = pCol[n];
   for (let pass = 0; pass < passes; pass++) {
     colNorm.fill(0);
     rowNorm.fill(0);
+    symmetricColumnNorms(n, pCol, pRow, pVal, colNorm);
     for (let j = 0; j < n; j++) {
-      for (let k = p.colPtr[j]; k < p.colPtr[j + 1]; k++) {
-        const v = Math.abs(p.values[k]);
-        const i = p.rowIdx[k];
-        if (v > colNorm[j]) colNorm[j] = v;
-        if (v > colNorm[i]) colNorm[i] = v;
-      }
-      for (let k = a.colPtr[j]; k < a.colPtr[j + 1]; k++) {
-        const v = Math.abs(a.values[k]);
-        const i = a.rowIdx[k];
-        if (v > colNorm[j]) colNorm[j] = v;
+      let cj = colNorm[j];
+      for (let k = aCol[j]; k < aCol[j + 1]; k++) {
+        const v = Math.abs(aVal[k]);
+        const i = aRow[k];
+        if (v > cj) cj = v;
         if (v > rowNorm[i]) rowNorm[i] = v;
       }
+      colNorm[j] = cj;
     }
     for (let j = 0; j < n; j++) dStep[j] = 1 / Math.sqrt(clampNorm(colNorm[j]));
     for (let i = 0; i < m; i++) eStep[i] = 1 / Math.sqrt(clampNorm(rowNorm[i]));
     for (let j = 0; j < n; j++) {
-      for (let k = p.colPtr[j]; k < p.colPtr[j + 1]; k++) p.values[k] *= dStep[p.rowIdx[k]] * dStep[j];
-      for (let k = a.colPtr[j]; k < a.colPtr[j + 1]; k++) a.values[k] *= eStep[a.rowIdx[k]] * dStep[j];
-      q[j] *= dStep[j];
-      d[j] *= dStep[j];
+      const dj = dStep[j];
+      for (let k = pCol[j]; k < pCol[j + 1]; k++) pVal[k] *= dStep[pRow[k]] * dj;
+      for (let k = aCol[j]; k < aCol[j + 1]; k++) aVal[k] *= eStep[aRow[k]] * dj;
+      q[j] *= dj;
+      d[j] *= dj;
     }
     for (let i = 0; i < m; i++) e[i] *= eStep[i];
     // cost scaling: mean column norm of P against the norm of q
     colNorm.fill(0);
-    for (let j = 0; j < n; j++) {
-      for (let k = p.colPtr[j]; k < p.colPtr[j + 1]; k++) {
-        const v = Math.abs(p.values[k]);
-        const i = p.rowIdx[k];
-        if (v > colNorm[j]) colNorm[j] = v;
-        if (v > colNorm[i]) colNorm[i] = v;
-      }
-    }
+    symmetricColumnNorms(n, pCol, pRow, pVal, colNorm);
     let meanP = 0;
     for (let j = 0; j < n; j++) meanP += colNorm[j];
     meanP = n > 0 ? meanP / n : 0;
     let normQ = 0;
     for (let j = 0; j < n; j++) normQ = Math.max(normQ, Math.abs(q[j]));
     const gamma = 1 / clampNorm(Math.max(meanP, normQ));
-    for (let k = 0; k < p.colPtr[n]; k++) p.values[k] *= gamma;
+    for (let k = 0; k < pNnz; k++) pVal[k] *= gamma;
     for (let j = 0; j < n; j++) q[j] *= gamma;
     c *= gamma;
   }
