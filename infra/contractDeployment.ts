@@ -55,7 +55,7 @@ export class ContractDeployment extends pulumi.ComponentResource {
       create: path.apply((p) => deployScript(p, args.readinessTimeoutSeconds)),
       environment: { [DEPLOYER_KEY_ENV]: pulumi.secret(args.deployerKey) },
       logging: 'stdoutAndStderr',
-    }, { parent: this, dependsOn: [this.readiness], ignoreChanges: ['create', 'environment'] });
+    }, { parent: this, dependsOn: [this.readiness], ignoreChanges: ['create', 'environment'], additionalSecretOutputs: ['environment'] });
 
     this.contracts = this.deploy.stdout.apply(parseDeployOutput);
     this.coordinatorAddress = this.contracts.apply(coordinatorAddressOf);
