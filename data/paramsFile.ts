@@ -3,7 +3,7 @@
 // for every prosumer not listed. Each entry is validated by the model's parseProsumerParams;
 // errors name the file, the line of the offending value, the prosumer and the field.
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { DerchainInputError } from '../model/errors.js';
 import { parseProsumerParams, type ProsumerParams } from '../model/params.js';
 
@@ -20,15 +20,27 @@ export interface ParamsFile {
   lineOf(prosumer: string, fieldPath: string | undefined): number | undefined;
 }
 
+/** Line of the deepest node on `path` that exists: a mapping entry's key line, or a list item's line. */
 function lineOfNode(doc: Document, counter: LineCounter, path: (string | number)[]): number | undefined {
-  for (let depth = path.length; depth > 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) {
-      // a value's line; for a mapping prefer its key's line
-      return counter.linePos(node.range[0]).line;
+  let node: unknown = doc.contents;
+  let line: number | undefined;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(part));
+      if (!pair) break;
+      const key = pair.key as { range?: [number, number, number] } | null;
+      if (key?.range) line = counter.linePos(key.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item = node.items[part] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      if (item.range) line = counter.linePos(item.range[0]).line;
+      node = item;
+    } else {
+      break;
     }
   }
-  return undefined;
+  return line;
 }
 
 function pathOf(fieldPath: string | undefined): (string | number)[] {
