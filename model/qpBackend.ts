@@ -1,7 +1,9 @@
 // The QP solver the model uses: by default the project's solver (solver/index.ts, OSQP's
-// algorithm) with settings tight enough for ADMM's outer loop; tests pass another backend (HiGHS)
-// to cross-check. A backend is a synchronous function, so solveLocal stays a pure function.
-import type { QpProblem, SolverStatus } from '../solver/types.js';
+// algorithm) with settings fixed for reproducibility and tight enough for ADMM's outer loop;
+// tests pass another backend (HiGHS) to cross-check. A backend is a synchronous function, so
+// solveLocal stays a pure function of its input.
+import { solveQp } from '../solver/index.js';
+import type { QpProblem, SolverSettings, SolverStatus } from '../solver/types.js';
 
 export interface QpOutcome {
   status: SolverStatus;
@@ -12,9 +14,26 @@ export interface QpOutcome {
 
 export type QpBackend = (problem: QpProblem) => QpOutcome;
 
-export function projectSolverBackend(): QpBackend {
-  return () => {
-    throw new Error('solver/index.ts is not available yet; pass a QP backend');
+/**
+ * Settings of the project's solver for the model: a fixed rho-adaptation interval (the solver's
+ * automatic interval depends on measured factorisation time, which would make reruns differ),
+ * no time limit, tolerances 1e-8 (1e-6 leaves bound violations of 1e-5 whenever polishing fails, since
+ * the relative part scales with the temperatures) and polishing (the outer ADMM needs accurate local optima).
+ */
+export const MODEL_SOLVER_SETTINGS: Partial<SolverSettings> = {
+  epsAbs: 1e-8,
+  epsRel: 1e-8,
+  adaptiveRhoInterval: 25,
+  timeLimitMs: 0,
+  polish: true,
+  maxIterations: 20000,
+};
+
+export function projectSolverBackend(settings: Partial<SolverSettings> = {}): QpBackend {
+  const merged = { ...MODEL_SOLVER_SETTINGS, ...settings };
+  return (problem) => {
+    const r = solveQp(problem, merged);
+    return { status: r.status, x: r.x, objective: r.objective, iterations: r.iterations };
   };
 }
 

@@ -34,20 +34,66 @@ export async function loadHighsBackend(): Promise<QpBackend> {
   return (p: QpProblem) => {
     const n = p.q.length;
     const lower = upperToLower(p.P);
+    // rows with one coefficient become column bounds (HiGHS's active-set QP copes badly with
+    // thousands of singleton rows over free columns); the other rows are passed as they are
+    const colLower = new Float64Array(n).fill(-Infinity);
+    const colUpper = new Float64Array(n).fill(Infinity);
+    const rowCount = new Int32Array(p.l.length);
+    for (let k = 0; k < p.A.rowIdx.length; k++) rowCount[p.A.rowIdx[k]]++;
+    const keep = new Int32Array(p.l.length).fill(-1);
+    let kept = 0;
+    for (let r = 0; r < p.l.length; r++) if (rowCount[r] !== 1) keep[r] = kept++;
+    const starts = new Int32Array(n + 1);
+    const indices: number[] = [];
+    const values: number[] = [];
+    for (let c = 0; c < n; c++) {
+      for (let k = p.A.colPtr[c]; k < p.A.colPtr[c + 1]; k++) {
+        const r = p.A.rowIdx[k];
+        const v = p.A.values[k];
+        if (rowCount[r] === 1) {
+          const a = p.l[r] / v;
+          const b = p.u[r] / v;
+          colLower[c] = Math.max(colLower[c], Math.min(a, b));
+          colUpper[c] = Math.min(colUpper[c], Math.max(a, b));
+        } else {
+          indices.push(keep[r]);
+          values.push(v);
+        }
+      }
+      starts[c + 1] = indices.length;
+    }
+    const rowLower = new Float64Array(kept);
+    const rowUpper = new Float64Array(kept);
+    for (let r = 0; r < p.l.length; r++)
+      if (keep[r] >= 0) {
+        rowLower[keep[r]] = clip(p.l[r]);
+        rowUpper[keep[r]] = clip(p.u[r]);
+      }
     const model = highs.createModel({
       numCols: n,
-      numRows: p.l.length,
+      numRows: kept,
       colCost: p.q,
-      colLower: new Float64Array(n).fill(-inf),
-      colUpper: new Float64Array(n).fill(inf),
-      rowLower: Float64Array.from(p.l, clip),
-      rowUpper: Float64Array.from(p.u, clip),
-      matrix: { format: 'csc', numRows: p.A.m, numCols: n, starts: p.A.colPtr, indices: p.A.rowIdx, values: p.A.values },
+      colLower: Float64Array.from(colLower, clip),
+      colUpper: Float64Array.from(colUpper, clip),
+      rowLower,
+      rowUpper,
+      matrix: { format: 'csc', numRows: kept, numCols: n, starts, indices: Int32Array.from(indices), values: Float64Array.from(values) },
       hessian: { format: 'triangular', dimension: n, starts: lower.starts, indices: lower.indices, values: lower.values },
     });
     try {
-      model.options.set({ output_flag: false });
-      model.run();
+      model.options.set({ output_flag: process.env.HIGHS_LOG === "1", log_to_console: process.env.HIGHS_LOG === "1" });
+      try {
+        model.run();
+      } catch {
+        // the active-set QP occasionally fails after presolve; rerun without it
+        model.options.set({ presolve: 'off' });
+        try {
+          model.run();
+        } catch (e) {
+          if (process.env.HIGHS_LOG === '1') console.error('highs status', model.getModelStatus(), (e as Error).message);
+          throw e;
+        }
+      }
       const status = model.getModelStatus();
       const sol = model.getSolution();
       const x = Float64Array.from(sol.colValue as ArrayLike<number>);
