@@ -19,6 +19,8 @@ export class KktSystem {
   readonly k: number;
   /** perm[newIndex] = oldIndex over the n + k nodes */
   readonly perm: Int32Array;
+  /** inversePerm[oldIndex] = position in the factored (permuted) order */
+  readonly inversePerm: Int32Array;
   readonly ldl: LdlFactorization;
   /** numeric factorisations done so far */
   factorizations = 0;
@@ -88,6 +90,7 @@ export class KktSystem {
     if (ordering.length !== size) throw new Error(`KktSystem: ordering has length ${ordering.length}, expected ${size}`);
     this.perm = ordering;
     const inv = invertPermutation(ordering);
+    this.inversePerm = inv;
     // permuted upper triangle
     const colPtr = new Int32Array(size + 1);
     for (let q = 0; q < total; q++) {
@@ -143,6 +146,11 @@ export class KktSystem {
     for (let q = 0; q < size; q++) buffer[q] = b[perm[q]];
     this.ldl.solveInPlace(buffer);
     for (let q = 0; q < size; q++) b[perm[q]] = buffer[q];
+  }
+
+  /** Solves K s = b in place for b already in the factored order (see inversePerm). */
+  solvePermutedInPlace(b: Float64Array): void {
+    this.ldl.solveInPlace(b);
   }
 
   /** Restricts this system's ordering to the x nodes and the given rows (for a reduced KKT). */

@@ -48,27 +48,30 @@ function checkVector(v: Float64Array, length: number, name: string, allowInfinit
   }
 }
 
-/** Right-hand side of the ADMM linear system: [sigma x - q; z - y / rho]. */
+/**
+ * Right-hand side of the ADMM linear system, [sigma x - q; z - y / rho], written straight
+ * into the factored order: entry j of x goes to posX[j], row i to posZ[i].
+ */
 function buildRhs(
-  rhs: Float64Array, x: Float64Array, z: Float64Array, y: Float64Array, q: Float64Array,
-  rhoInv: Float64Array, sigma: number, n: number, m: number,
+  rhs: Float64Array, posX: Int32Array, posZ: Int32Array, x: Float64Array, z: Float64Array, y: Float64Array,
+  q: Float64Array, rhoInv: Float64Array, sigma: number, n: number, m: number,
 ): void {
-  for (let j = 0; j < n; j++) rhs[j] = sigma * x[j] - q[j];
-  for (let i = 0; i < m; i++) rhs[n + i] = z[i] - rhoInv[i] * y[i];
+  for (let j = 0; j < n; j++) rhs[posX[j]] = sigma * x[j] - q[j];
+  for (let i = 0; i < m; i++) rhs[posZ[i]] = z[i] - rhoInv[i] * y[i];
 }
 
-/** The relaxed x, z (projected) and y updates of one ADMM iteration, from the KKT solution in sol. */
+/** The relaxed x, z (projected) and y updates of one ADMM iteration, from the KKT solution in sol (factored order). */
 function updateIterates(
-  sol: Float64Array, x: Float64Array, xPrev: Float64Array, z: Float64Array, y: Float64Array,
+  sol: Float64Array, posX: Int32Array, posZ: Int32Array, x: Float64Array, xPrev: Float64Array, z: Float64Array, y: Float64Array,
   rho: Float64Array, rhoInv: Float64Array, l: Float64Array, u: Float64Array, alpha: number, n: number, m: number,
 ): void {
   const beta = 1 - alpha;
-  for (let j = 0; j < n; j++) x[j] = alpha * sol[j] + beta * xPrev[j];
+  for (let j = 0; j < n; j++) x[j] = alpha * sol[posX[j]] + beta * xPrev[j];
   for (let i = 0; i < m; i++) {
     const zi = z[i];
     const ri = rhoInv[i];
     const yi = y[i];
-    const zRelaxed = alpha * (zi + ri * (sol[n + i] - yi)) + beta * zi;
+    const zRelaxed = alpha * (zi + ri * (sol[posZ[i]] - yi)) + beta * zi;
     let zNew = zRelaxed + ri * yi;
     const lo = l[i];
     const hi = u[i];
@@ -111,6 +114,7 @@ export class QpSolver {
   private readonly deltaY: Float64Array;
   private nonConvex = false;
   private solvedOnce = false;
+  private lastSolveUsable = false;
   private warmStartPending = false;
   private readonly setupMs: number;
   private polishFactorizationTotal = 0;
@@ -242,7 +246,8 @@ export class QpSolver {
     const n = this.n;
     const m = this.m;
     if (this.nonConvex) return this.finish('non_convex', 0, null, false, start, factorizationsBefore);
-    if (!this.warmStartPending && !(s.warmStart && this.solvedOnce)) {
+    // warm start from the previous solve only when it ended with a usable point
+    if (!this.warmStartPending && !(s.warmStart && this.solvedOnce && this.lastSolveUsable)) {
       this.x.fill(0);
       this.z.fill(0);
       this.y.fill(0);
@@ -251,6 +256,8 @@ export class QpSolver {
     this.solvedOnce = true;
 
     const { x, z, y, xPrev, yPrev, rhs, rhoVec, rhoInvVec, ls, us, qs } = this;
+    const posX = this.kkt.inversePerm.subarray(0, n);
+    const posZ = this.kkt.inversePerm.subarray(n, n + m);
     const sigma = s.sigma;
     const alpha = s.alpha;
     const every = s.checkTerminationEvery;
@@ -262,9 +269,9 @@ export class QpSolver {
       const check = iter % every === 0 || iter === s.maxIterations;
       xPrev.set(x);
       if (check) yPrev.set(y);
-      buildRhs(rhs, x, z, y, qs, rhoInvVec, sigma, n, m);
-      this.kkt.solveInPlace(rhs);
-      updateIterates(rhs, x, xPrev, z, y, rhoVec, rhoInvVec, ls, us, alpha, n, m);
+      buildRhs(rhs, posX, posZ, x, z, y, qs, rhoInvVec, sigma, n, m);
+      this.kkt.solvePermutedInPlace(rhs);
+      updateIterates(rhs, posX, posZ, x, xPrev, z, y, rhoVec, rhoInvVec, ls, us, alpha, n, m);
       res = null;
       if (check) {
         res = this.residuals.evaluate(x, z, y, s.epsAbs, s.epsRel);
@@ -455,6 +462,7 @@ export class QpSolver {
       for (let j = 0; j < n; j++) obj += x[j] * (0.5 * px[j] + this.qOriginal[j]);
       objective = obj;
     }
+    this.lastSolveUsable = status === 'solved' || status === 'solved_inaccurate' || status === 'max_iterations' || status === 'time_limit';
     const result: SolverResult = {
       status,
       x,
