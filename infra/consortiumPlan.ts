@@ -8,7 +8,7 @@ import { besuImageOf } from '../network-config/besuRelease.js';
 import { validateConsortiumSpec, type ConsortiumSpec } from '../network-config/spec.js';
 import { privateSubnetCidr } from './consortium.js';
 import { hostOf, parseCidr } from './ipv4.js';
-import { configKeyFor, type GatewaySettings, type PilotSettings } from './stackConfig.js';
+import { configKeyFor, parseStackConfig, type GatewaySettings, type PilotSettings } from './stackConfig.js';
 import { StackConfigError } from './stackConfigError.js';
 
 /** Validators take host addresses .10, .11, ... of their zone's private subnet. */
@@ -94,4 +94,13 @@ export function consortiumSpecOf(s: PilotSettings, stack: string, deployerAddres
 /** The pinned Besu image the nodes run (network-config's pin for the consensus, or besuVersion). */
 export function besuImageFor(spec: ConsortiumSpec): string {
   return besuImageOf(spec);
+}
+
+/**
+ * Every check that runs before the first resource: the stack config itself, then the consortium
+ * description built from it (chain id, accounts, addresses as network-config validates them).
+ */
+export function checkedStackConfig(raw: Readonly<Record<string, string>>, stack: string): { settings: PilotSettings; spec: ConsortiumSpec } {
+  const settings = parseStackConfig(raw);
+  return { settings, spec: consortiumSpecOf(settings, stack) };
 }

@@ -10,11 +10,11 @@ import { generateNetwork, type GeneratedNetwork, type GeneratedNode } from '../n
 import { addressOf } from '../network-config/keys.js';
 import { BesuNode } from './besuNode.js';
 import { Consortium } from './consortium.js';
-import { consortiumSpecOf, planNodes, type PlannedGateway, type PlannedValidator } from './consortiumPlan.js';
+import { checkedStackConfig, consortiumSpecOf, planNodes, type PlannedGateway, type PlannedValidator } from './consortiumPlan.js';
 import { ContractDeployment } from './contractDeployment.js';
 import { GatewayHost } from './gatewayHost.js';
 import { METRICS_PORT, RPC_PORT } from './securityRules.js';
-import { readStackConfig, secretConfig, type PilotSettings } from './stackConfig.js';
+import { secretConfig } from './stackConfig.js';
 
 export interface NodeOutput {
   name: string;
@@ -74,9 +74,9 @@ export function pilotStack(): PilotStackOutputs {
 
 export function buildPilotStack(): PilotStack {
   const stack = pulumi.getStack();
-  const settings: PilotSettings = readStackConfig();
-  // Validate the full consortium description now, before the first resource.
-  const image = besuImageOf(consortiumSpecOf(settings, stack));
+  // Validate the stack config and the consortium description now, before the first resource.
+  const { settings, spec } = checkedStackConfig(pulumi.runtime.allConfig(), stack);
+  const image = besuImageOf(spec);
   const planned = planNodes(settings);
   const tags = { stack, extra: settings.tags };
 

@@ -162,12 +162,21 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>): PilotSe
   const result = pilotSchema.safeParse(values);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const missing = valueAt(values, issue.path) === undefined;
     throw new StackConfigError(configKeyFor(issue.path), missing ? 'required' : issue.message);
   }
   const settings = result.data;
   checkCrossKeyRules(settings, raw);
   return settings;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
 }
 
 function compareVersions(a: string, b: string): number {
@@ -233,11 +242,6 @@ function checkCrossKeyRules(s: PilotSettings, raw: Readonly<Record<string, strin
   if (deployerKey !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(deployerKey)) {
     throw new StackConfigError(`${CONFIG_NAMESPACE}:deployerKey`, 'must be a private key as 0x followed by 64 hex characters');
   }
-}
-
-/** Reads and validates the running stack's config (call before registering any resource). */
-export function readStackConfig(): PilotSettings {
-  return parseStackConfig(pulumi.runtime.allConfig());
 }
 
 /** A secret config value of this project as a Pulumi secret output (presence checked by parseStackConfig). */
