@@ -98,10 +98,10 @@ describe('report: browser check (headless chromium)', function () {
       if (!r.url().startsWith('file:')) requests.push(r.url());
     });
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
-    await page.waitForFunction(() => (window as unknown as { __derchainReport?: PageReport }).__derchainReport?.ready === true, null, {
+    await page.waitForFunction(() => (globalThis as unknown as { __derchainReport?: PageReport }).__derchainReport?.ready === true, null, {
       timeout: 30_000,
     });
-    const state = (await page.evaluate(() => (window as unknown as { __derchainReport: PageReport }).__derchainReport)) as PageReport;
+    const state = (await page.evaluate(() => (globalThis as unknown as { __derchainReport: PageReport }).__derchainReport)) as PageReport;
 
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, [], 'the page loads nothing from the network');
