@@ -146,7 +146,12 @@ export class GovernanceClient {
       });
       const hash = await wallet.writeContract(request as never);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== 'success') throw new Error(`governance: ${functionName} transaction ${hash} reverted`);
+      if (receipt.status !== 'success') {
+        const tx = await this.publicClient.getTransaction({ hash });
+        throw new Error(
+          `governance: ${functionName} transaction ${hash} reverted in block ${receipt.blockNumber} (gas used ${receipt.gasUsed} of ${tx.gas})`,
+        );
+      }
       return { hash, logs: receipt.logs };
     } catch (err) {
       throw explainGovernanceError(err);

@@ -143,12 +143,13 @@ export function register(program: Command): void {
 
   withConnection(validators.command('vote'))
     .argument('<id>', 'proposal id', proposalId)
-    .option('--no', 'vote against (default: yes)')
+    .option('--against', 'vote no (default: yes)')
     .description('Vote on an open proposal; the deciding vote executes it')
-    .action(async (id: number, o: ConnectionOptions & { yes: boolean }) => {
+    .action(async (id: number, o: ConnectionOptions & { against?: boolean }) => {
       const g = await governanceOf(o, true);
-      const result = await g.vote(id, o.yes);
-      print(o, { id, support: o.yes, ...result }, `voted ${o.yes ? 'yes' : 'no'} on proposal #${id}: now ${result.status}\ntx ${result.hash}`);
+      const support = o.against !== true;
+      const result = await g.vote(id, support);
+      print(o, { id, support, ...result }, `voted ${support ? 'yes' : 'no'} on proposal #${id}: now ${result.status}\ntx ${result.hash}`);
     });
 
   withConnection(validators.command('execute'))

@@ -22,6 +22,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A devnet base port B with B+i, B+100+i and B+200+i free for i < nodes (random, retried). */
+export async function freeBasePort(nodes: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 33000 + Math.floor(Math.random() * 250) * 100;
+    const ports = [0, 100, 200].flatMap((o) => Array.from({ length: nodes }, (_, i) => base + o + i));
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free devnet port range found');
+}
+
 export interface AnvilChain {
   rpcUrl: string;
   /** clients for each generated account (index = account) */
