@@ -12,7 +12,8 @@
 // |   gamma              | -(1 - a) * COP * R, COP u(2.5, 3.5)       | degC/kW per slot      |
 // |   PACmax             | u(2.5, 3.5)                               | kW                    |
 // |   tRef               | u(22, 24), rounded to 0.5                 | degC                  |
-// |   TACmin, TACmax     | tRef - 4, tRef + 3                        | degC                  |
+// |   TACmin, TACmax     | tRef - 8, tRef + 3 (a cooling-only HVAC   | degC                  |
+// |                      | cannot hold a high floor on cool nights)  |                       |
 // |   tIn0               | tRef                                      | degC                  |
 // |   wAC                | u(0.02, 0.10)                             | currency/degC^2/slot  |
 // | shiftable            | absent when index % 5 == 3                |                       |
@@ -52,7 +53,8 @@ function uniformStream(seed: number): () => number {
   };
 }
 
-const round = (x: number, step: number) => Math.round(x / step) * step;
+/** x rounded to a multiple of step, printed without binary noise (3.3, not 3.3000000000000003) */
+const round = (x: number, step: number) => Number((Math.round(x / step) * step).toPrecision(12));
 
 export function defaultParams(index: number, seed: number, dtHours = 1): ProsumerParams {
   const rnd = uniformStream((seed * 1_000_003 + index * 7919 + 17) >>> 0);
@@ -70,7 +72,7 @@ export function defaultParams(index: number, seed: number, dtHours = 1): Prosume
       gamma: round(-(1 - a) * cop * R, 0.001),
       PACmax: round(u(2.5, 3.5), 0.1),
       tRef,
-      TACmin: tRef - 4,
+      TACmin: tRef - 8,
       TACmax: tRef + 3,
       tIn0: tRef,
       wAC: round(u(0.02, 0.1), 0.001),
