@@ -80,7 +80,7 @@ export class BesuNode extends pulumi.ComponentResource {
       encrypted: true,
       kmsKeyId: args.kmsKeyArn,
       tags: tag('data'),
-    }, { ...child, protect: false });
+    }, child);
 
     const userData = pulumi
       .all([pulumi.output(args.files), this.dataVolume.id])

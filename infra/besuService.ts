@@ -14,11 +14,6 @@ export const BESU_CONTAINER = 'derchain-besu';
 export const KEY_FETCH_HELPER = '/usr/local/sbin/derchain-fetch-nodekey';
 export const NODE_KEY_FILE = `${BESU_NODE_HOME}/keys/key`;
 
-export function besuImageRef(version: string): string {
-  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`Besu version must be a release such as 24.12.2, got ${version}`);
-  return `hyperledger/besu:${version}`;
-}
-
 export interface BesuServiceOptions {
   nodeName: string;
   image: string;

@@ -4,7 +4,6 @@
 // and the ConsortiumSpec with chain id, consensus, block period, the pinned Besu image and the
 // pre-funded accounts (including the contract deployer). Validated before any resource exists.
 import { ConsortiumSpecError } from '../network-config/errors.js';
-import { besuImageOf } from '../network-config/besuRelease.js';
 import { validateConsortiumSpec, type ConsortiumSpec } from '../network-config/spec.js';
 import { privateSubnetCidr } from './consortium.js';
 import { hostOf, parseCidr } from './ipv4.js';
@@ -89,11 +88,6 @@ export function consortiumSpecOf(s: PilotSettings, stack: string, deployerAddres
     }
     throw new StackConfigError(configKeyFor(['validators']), `${err.keyPath}: ${err.reason}`);
   }
-}
-
-/** The pinned Besu image the nodes run (network-config's pin for the consensus, or besuVersion). */
-export function besuImageFor(spec: ConsortiumSpec): string {
-  return besuImageOf(spec);
 }
 
 /**
