@@ -155,6 +155,8 @@ export class CoordinatorClient {
   /** Sends a transaction from the wallet client's account and waits for a successful receipt. */
   async write(functionName: string, args: readonly unknown[], opts: { nonce?: number; gas?: bigint } = {}): Promise<WriteResult> {
     if (!this.walletClient) throw new Error('CoordinatorClient has no wallet client for writes');
+    // simulate first: a rejection surfaces as the contract's custom error, before any gas is spent
+    await this.publicClient.simulateContract({ address: this.address, abi: this.abi, functionName, args, account: this.walletClient.account });
     const hash = await this.walletClient.writeContract({
       address: this.address,
       abi: this.abi,
