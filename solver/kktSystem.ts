@@ -12,6 +12,91 @@ import type { CscMatrix } from './types.js';
 import { LdlFactorization } from './ldlFactorization.js';
 import { invertPermutation, minimumDegreeOrdering } from './minimumDegreeOrdering.js';
 
+// Setup work is split into one function per loop so that V8's on-stack replacement of a
+// long loop does not deoptimise on the next, not yet executed, loop.
+
+function identityIndices(len: number): Int32Array {
+  const out = new Int32Array(len);
+  for (let i = 0; i < len; i++) out[i] = i;
+  return out;
+}
+
+function selectedEntryCount(at: CscMatrix, selected: Int32Array): number {
+  let count = 0;
+  for (let t = 0; t < selected.length; t++) count += at.colPtr[selected[t] + 1] - at.colPtr[selected[t]];
+  return count;
+}
+
+/** Writes the (row, col) of every upper-triangle entry: P, the x diagonal, A_S', the row diagonal. */
+function enumerateEntries(p: CscMatrix, at: CscMatrix, selected: Int32Array, er: Int32Array, ec: Int32Array): void {
+  const n = p.n;
+  const k = selected.length;
+  let e = 0;
+  for (let j = 0; j < n; j++) {
+    for (let q = p.colPtr[j]; q < p.colPtr[j + 1]; q++) {
+      if (p.rowIdx[q] > j) throw new Error(`P has an entry below the diagonal at (${p.rowIdx[q]}, ${j}); give the upper triangle only`);
+      er[e] = p.rowIdx[q];
+      ec[e++] = j;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    er[e] = j;
+    ec[e++] = j;
+  }
+  for (let t = 0; t < k; t++) {
+    const i = selected[t];
+    for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) {
+      er[e] = at.rowIdx[q];
+      ec[e++] = n + t;
+    }
+  }
+  for (let t = 0; t < k; t++) {
+    er[e] = n + t;
+    ec[e++] = n + t;
+  }
+}
+
+/** The unpermuted pattern by columns, for the ordering. */
+function columnPattern(er: Int32Array, ec: Int32Array, size: number): [Int32Array, Int32Array] {
+  const total = er.length;
+  const cp = new Int32Array(size + 1);
+  for (let q = 0; q < total; q++) cp[ec[q] + 1]++;
+  for (let j = 0; j < size; j++) cp[j + 1] += cp[j];
+  const nx = cp.slice(0, size);
+  const ri = new Int32Array(total);
+  for (let q = 0; q < total; q++) ri[nx[ec[q]]++] = er[q];
+  return [cp, ri];
+}
+
+/** The permuted upper triangle and the position of each enumerated entry in it. */
+function permutedUpperPattern(er: Int32Array, ec: Int32Array, inv: Int32Array, size: number): { colPtr: Int32Array; rowIdx: Int32Array; pos: Int32Array } {
+  const total = er.length;
+  const colPtr = new Int32Array(size + 1);
+  for (let q = 0; q < total; q++) colPtr[Math.max(inv[er[q]], inv[ec[q]]) + 1]++;
+  for (let j = 0; j < size; j++) colPtr[j + 1] += colPtr[j];
+  const next = colPtr.slice(0, size);
+  const rowIdx = new Int32Array(total);
+  const pos = new Int32Array(total);
+  for (let q = 0; q < total; q++) {
+    const a = inv[er[q]];
+    const b = inv[ec[q]];
+    const slot = next[Math.max(a, b)]++;
+    rowIdx[slot] = Math.min(a, b);
+    pos[q] = slot;
+  }
+  return { colPtr, rowIdx, pos };
+}
+
+function scatterStaticValues(p: CscMatrix, at: CscMatrix, selected: Int32Array, posP: Int32Array, posA: Int32Array, values: Float64Array): void {
+  const nnzP = p.colPtr[p.n];
+  for (let q = 0; q < nnzP; q++) values[posP[q]] = p.values[q];
+  let e = 0;
+  for (let t = 0; t < selected.length; t++) {
+    const i = selected[t];
+    for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) values[posA[e++]] = at.values[q];
+  }
+}
+
 export class KktSystem {
   /** size of the x block */
   readonly n: number;
@@ -41,87 +126,30 @@ export class KktSystem {
    */
   constructor(p: CscMatrix, at: CscMatrix, rows: Int32Array | null, perm: Int32Array | null) {
     const n = p.n;
-    const selected = rows ?? Int32Array.from({ length: at.n }, (_, i) => i);
+    const selected = rows ?? identityIndices(at.n);
     const k = selected.length;
     this.n = n;
     this.k = k;
     const size = n + k;
     const nnzP = p.colPtr[n];
-    let nnzA = 0;
-    for (let t = 0; t < k; t++) nnzA += at.colPtr[selected[t] + 1] - at.colPtr[selected[t]];
+    const nnzA = selectedEntryCount(at, selected);
     const total = nnzP + n + nnzA + k;
     // entries of the unpermuted upper triangle, in a fixed enumeration
     const er = new Int32Array(total);
     const ec = new Int32Array(total);
-    let e = 0;
-    for (let j = 0; j < n; j++) {
-      for (let q = p.colPtr[j]; q < p.colPtr[j + 1]; q++) {
-        if (p.rowIdx[q] > j) throw new Error(`P has an entry below the diagonal at (${p.rowIdx[q]}, ${j}); give the upper triangle only`);
-        er[e] = p.rowIdx[q];
-        ec[e++] = j;
-      }
-    }
-    for (let j = 0; j < n; j++) {
-      er[e] = j;
-      ec[e++] = j;
-    }
-    for (let t = 0; t < k; t++) {
-      const i = selected[t];
-      for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) {
-        er[e] = at.rowIdx[q];
-        ec[e++] = n + t;
-      }
-    }
-    for (let t = 0; t < k; t++) {
-      er[e] = n + t;
-      ec[e++] = n + t;
-    }
-    // ordering
-    let ordering = perm;
-    if (ordering === null) {
-      const cp = new Int32Array(size + 1);
-      for (let q = 0; q < total; q++) cp[ec[q] + 1]++;
-      for (let j = 0; j < size; j++) cp[j + 1] += cp[j];
-      const nx = cp.slice(0, size);
-      const ri = new Int32Array(total);
-      for (let q = 0; q < total; q++) ri[nx[ec[q]]++] = er[q];
-      ordering = minimumDegreeOrdering(size, cp, ri);
-    }
+    enumerateEntries(p, at, selected, er, ec);
+    const ordering = perm ?? minimumDegreeOrdering(size, ...columnPattern(er, ec, size));
     if (ordering.length !== size) throw new Error(`KktSystem: ordering has length ${ordering.length}, expected ${size}`);
     this.perm = ordering;
     const inv = invertPermutation(ordering);
     this.inversePerm = inv;
-    // permuted upper triangle
-    const colPtr = new Int32Array(size + 1);
-    for (let q = 0; q < total; q++) {
-      const a = inv[er[q]];
-      const b = inv[ec[q]];
-      colPtr[(a > b ? a : b) + 1]++;
-    }
-    for (let j = 0; j < size; j++) colPtr[j + 1] += colPtr[j];
-    const next = colPtr.slice(0, size);
-    const rowIdx = new Int32Array(total);
-    const pos = new Int32Array(total);
-    for (let q = 0; q < total; q++) {
-      const a = inv[er[q]];
-      const b = inv[ec[q]];
-      const col = a > b ? a : b;
-      const at2 = next[col]++;
-      rowIdx[at2] = a > b ? b : a;
-      pos[q] = at2;
-    }
+    const { colPtr, rowIdx, pos } = permutedUpperPattern(er, ec, inv, size);
     this.posP = pos.subarray(0, nnzP);
     this.posXDiag = pos.subarray(nnzP, nnzP + n);
     this.posA = pos.subarray(nnzP + n, nnzP + n + nnzA);
     this.posRowDiag = pos.subarray(nnzP + n + nnzA, total);
     this.values = new Float64Array(total);
-    // static values: P and A
-    for (let q = 0; q < nnzP; q++) this.values[this.posP[q]] = p.values[q];
-    e = 0;
-    for (let t = 0; t < k; t++) {
-      const i = selected[t];
-      for (let q = at.colPtr[i]; q < at.colPtr[i + 1]; q++) this.values[this.posA[e++]] = at.values[q];
-    }
+    scatterStaticValues(p, at, selected, this.posP, this.posA, this.values);
     this.ldl = new LdlFactorization({ n: size, colPtr, rowIdx });
     this.buffer = new Float64Array(size);
   }

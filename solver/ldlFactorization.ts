@@ -14,6 +14,24 @@ export interface UpperPattern {
   rowIdx: Int32Array;
 }
 
+/** Elimination tree (parent) and column counts of L (counts) of the upper pattern. */
+function symbolicAnalysis(n: number, colPtr: Int32Array, rowIdx: Int32Array, parent: Int32Array, flag: Int32Array, counts: Int32Array): void {
+  for (let k = 0; k < n; k++) {
+    parent[k] = -1;
+    flag[k] = k;
+    for (let p = colPtr[k]; p < colPtr[k + 1]; p++) {
+      let i = rowIdx[p];
+      if (i > k) throw new Error(`LdlFactorization: entry (${i}, ${k}) lies below the diagonal`);
+      while (flag[i] !== k) {
+        if (parent[i] === -1) parent[i] = k;
+        counts[i]++;
+        flag[i] = k;
+        i = parent[i];
+      }
+    }
+  }
+}
+
 export class LdlFactorization {
   readonly n: number;
   /** elimination tree: parent of each column, -1 for roots */
@@ -40,22 +58,7 @@ export class LdlFactorization {
     this.parent = new Int32Array(n);
     this.flag = new Int32Array(n);
     const counts = new Int32Array(n);
-    const { colPtr, rowIdx } = pattern;
-    // symbolic phase: elimination tree and the number of entries in each column of L
-    for (let k = 0; k < n; k++) {
-      this.parent[k] = -1;
-      this.flag[k] = k;
-      for (let p = colPtr[k]; p < colPtr[k + 1]; p++) {
-        let i = rowIdx[p];
-        if (i > k) throw new Error(`LdlFactorization: entry (${i}, ${k}) lies below the diagonal`);
-        while (this.flag[i] !== k) {
-          if (this.parent[i] === -1) this.parent[i] = k;
-          counts[i]++;
-          this.flag[i] = k;
-          i = this.parent[i];
-        }
-      }
-    }
+    symbolicAnalysis(n, pattern.colPtr, pattern.rowIdx, this.parent, this.flag, counts);
     this.lColPtr = new Int32Array(n + 1);
     for (let k = 0; k < n; k++) this.lColPtr[k + 1] = this.lColPtr[k] + counts[k];
     const lnz = this.lColPtr[n];
@@ -144,18 +147,35 @@ export class LdlFactorization {
 
   /** Solves L D L' x = b in place (b becomes x). */
   solveInPlace(b: Float64Array): void {
-    const n = this.n;
-    const { lColPtr, lRowIdx, lValues, dInv } = this;
-    for (let j = 0; j < n; j++) {
-      const bj = b[j];
-      if (bj === 0) continue;
-      for (let p = lColPtr[j]; p < lColPtr[j + 1]; p++) b[lRowIdx[p]] -= lValues[p] * bj;
-    }
-    for (let j = 0; j < n; j++) b[j] *= dInv[j];
-    for (let j = n - 1; j >= 0; j--) {
-      let s = b[j];
-      for (let p = lColPtr[j]; p < lColPtr[j + 1]; p++) s -= lValues[p] * b[lRowIdx[p]];
-      b[j] = s;
-    }
+    const { n, lColPtr, lRowIdx, lValues, dInv } = this;
+    forwardSubstitution(n, lColPtr, lRowIdx, lValues, b);
+    diagonalScaling(n, dInv, b);
+    backwardSubstitution(n, lColPtr, lRowIdx, lValues, b);
+  }
+}
+
+// The three triangular phases live in functions of their own so that V8's on-stack
+// replacement of one long loop never runs into a following loop without type feedback.
+
+/** b <- L^{-1} b for unit lower L (strictly lower part by columns). */
+function forwardSubstitution(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, b: Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    const bj = b[j];
+    const end = colPtr[j + 1];
+    for (let p = colPtr[j]; p < end; p++) b[rowIdx[p]] -= values[p] * bj;
+  }
+}
+
+function diagonalScaling(n: number, dInv: Float64Array, b: Float64Array): void {
+  for (let j = 0; j < n; j++) b[j] *= dInv[j];
+}
+
+/** b <- L^{-T} b for unit lower L (strictly lower part by columns). */
+function backwardSubstitution(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, b: Float64Array): void {
+  for (let j = n - 1; j >= 0; j--) {
+    let s = b[j];
+    const end = colPtr[j + 1];
+    for (let p = colPtr[j]; p < end; p++) s -= values[p] * b[rowIdx[p]];
+    b[j] = s;
   }
 }
