@@ -1,7 +1,7 @@
 // Test helper: HiGHS (npm `highs`, interior point / active set QP) as an independent QP backend
 // for cross-checking the model against the project's solver. Load once with `loadHighsBackend()`.
 import * as highsModule from 'highs';
-import type { QpBackend } from '../../model/qpBackend.js';
+import type { QpBackend, QpOutcome } from '../../model/qpBackend.js';
 import type { CscMatrix, QpProblem } from '../../solver/types.js';
 
 /** Upper-triangular CSC to lower-triangular CSC (the transpose). */
@@ -21,6 +21,34 @@ function upperToLower(P: CscMatrix): { starts: Int32Array; indices: Int32Array; 
       values[pos] = P.values[k];
     }
   return { starts: count, indices, values };
+}
+
+/** Lower CSC plus delta on the diagonal (entries inserted where the diagonal is absent). */
+function withDiagonal(lower: { starts: Int32Array; indices: Int32Array; values: Float64Array }, n: number, delta: number) {
+  const starts = new Int32Array(n + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let c = 0; c < n; c++) {
+    const a = lower.starts[c];
+    const b = lower.starts[c + 1];
+    if (a < b && lower.indices[a] === c) {
+      indices.push(c);
+      values.push(lower.values[a] + delta);
+      for (let k = a + 1; k < b; k++) {
+        indices.push(lower.indices[k]);
+        values.push(lower.values[k]);
+      }
+    } else {
+      indices.push(c);
+      values.push(delta);
+      for (let k = a; k < b; k++) {
+        indices.push(lower.indices[k]);
+        values.push(lower.values[k]);
+      }
+    }
+    starts[c + 1] = indices.length;
+  }
+  return { starts, indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
 export async function loadHighsBackend(): Promise<QpBackend> {
@@ -69,7 +97,7 @@ export async function loadHighsBackend(): Promise<QpBackend> {
         rowLower[keep[r]] = clip(p.l[r]);
         rowUpper[keep[r]] = clip(p.u[r]);
       }
-    const model = highs.createModel({
+    const build = (h: { starts: Int32Array; indices: Int32Array; values: Float64Array }) => highs.createModel({
       numCols: n,
       numRows: kept,
       colCost: p.q,
@@ -78,8 +106,21 @@ export async function loadHighsBackend(): Promise<QpBackend> {
       rowLower,
       rowUpper,
       matrix: { format: 'csc', numRows: kept, numCols: n, starts, indices: Int32Array.from(indices), values: Float64Array.from(values) },
-      hessian: { format: 'triangular', dimension: n, starts: lower.starts, indices: lower.indices, values: lower.values },
+      hessian: { format: 'triangular', dimension: n, starts: h.starts, indices: h.indices, values: h.values },
     });
+    // HiGHS 1.15.3's active-set QP sometimes fails ("run failed with status -1", model status
+    // notSet) on these degenerate problems; a 1e-9 diagonal regularisation (objective change of
+    // order 1e-9 * ||x||^2, far below the tests' tolerances) lets it through
+    for (const delta of [0, 1e-9, 1e-7]) {
+      try {
+        return solveWith(build(delta === 0 ? lower : withDiagonal(lower, n, delta)));
+      } catch (e) {
+        if (delta === 1e-7) throw e;
+      }
+    }
+    throw new Error('unreachable');
+  };
+  function solveWith(model: ReturnType<typeof highs.createModel>): QpOutcome {
     try {
       model.options.set({ output_flag: process.env.HIGHS_LOG === "1", log_to_console: process.env.HIGHS_LOG === "1" });
       try {

@@ -52,9 +52,7 @@ describe('solveLocal (PLT_i)', function () {
   });
 
   it('project solver and HiGHS reach the same local optimum', () => {
-    // prosumer 4 is left out: HiGHS 1.15.3's QP solver fails on it ("run failed with status -1",
-    // model status notSet, with and without presolve); the project's solver is checked on it above
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       const a = solveLocal(inputFor(i));
       const b = solveLocal(inputFor(i), { backend: highs });
       // compare the full PLT objective: own cost + (rho+eps)/2 p^2 - c p
