@@ -126,5 +126,12 @@ export function readExtractDirectory(dir: string): SeriesTable {
   });
   const usable = households.filter((h) => !h.unusable);
   const preferredOrder = [...usable.filter((h) => h.recommended), ...usable.filter((h) => !h.recommended)].map((h) => h.id);
-  return { source: `extract ${dir}`, prosumers, preferredOrder, defaultStart: EXTRACT_DEFAULT_START };
+  const recommended = usable.filter((h) => h.recommended).length;
+  return {
+    source: `real extract ${dir}`,
+    prosumers,
+    preferredOrder,
+    ...(recommended > 0 ? { defaultCount: recommended } : {}),
+    defaultStart: EXTRACT_DEFAULT_START,
+  };
 }

@@ -37,7 +37,7 @@ const HOUR_MS = 3_600_000;
 function pickProsumers(table: SeriesTable, request: PeriodRequest['prosumers']): ProsumerRows[] {
   const byId = new Map(table.prosumers.map((p) => [p.id, p]));
   const file = table.prosumers[0].origin.timestamp.file;
-  if (request === undefined) return table.preferredOrder.map((id) => byId.get(id)!);
+  if (request === undefined) return table.preferredOrder.slice(0, table.defaultCount ?? table.preferredOrder.length).map((id) => byId.get(id)!);
   if (typeof request === 'number') {
     if (!Number.isInteger(request) || request < 1) {
       throw new DerchainInputError(`--prosumers must be a whole number >= 1 (got ${request})`, { field: 'prosumers' });

@@ -34,6 +34,8 @@ export interface SeriesTable {
   prosumers: ProsumerRows[];
   /** ids to prefer when the user asks for the first N (the extract's recommended set), else file order */
   preferredOrder: string[];
+  /** how many prosumers to take when the user gives no --prosumers (default: all of preferredOrder) */
+  defaultCount?: number;
   /** start used when the user gives no --start (wall-clock "YYYY-MM-DD"), else the first slot */
   defaultStart?: string;
 }

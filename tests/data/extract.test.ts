@@ -74,7 +74,8 @@ describe('data: the shared real extract', function () {
     const table = readExtractDirectory(dir!);
     const first = selectPeriod(table);
     assert.equal(first.timestamps[0], '2016-08-08T00:00:00-07:00');
-    assert.equal(first.prosumers.length, table.preferredOrder.length);
+    assert.deepEqual(first.prosumers.map((x) => x.id), RECOMMENDED, 'the recommended set by default');
+    assert.equal(selectPeriod(table, { prosumers: 15 }).prosumers.length, 15);
     const dst = selectPeriod(table, { start: '2016-11-06', days: 1, prosumers: ['H12'] });
     assert.equal(dst.timestamps[1], '2016-11-06T01:00:00-07:00');
     assert.equal(dst.timestamps[2], '2016-11-06T01:00:00-08:00');
@@ -116,7 +117,8 @@ describe('data: extract layout errors', () => {
 
   it('reads a small valid layout', () => {
     writeLayout();
-    const p = selectPeriod(readExtractDirectory(tmp), { start: '2021-06-01' });
+    assert.equal(selectPeriod(readExtractDirectory(tmp), { start: '2021-06-01' }).prosumers.length, 1, 'recommended homes by default');
+    const p = selectPeriod(readExtractDirectory(tmp), { start: '2021-06-01', prosumers: 2 });
     assert.deepEqual(p.prosumers.map((x) => x.id), ['H01', 'H02']);
     assert.equal(p.prosumers[1].load[0], 2);
   });
