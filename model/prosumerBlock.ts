@@ -237,13 +237,12 @@ export function extractSchedule(
   ctx: BlockContext,
   trade: number,
 ): ProsumerSchedule {
-  const h = prosumer.params.hvac;
-  const tInFill = Number.NaN;
   const sched: ProsumerSchedule = {
     id: prosumer.id,
     pG: pick(x, layout.pG),
     pAC: pick(x, layout.pAC),
-    tIn: h ? pick(x, layout.tIn) : pick(x, layout.tIn, tInFill),
+    // a home without HVAC has no modelled indoor temperature: NaN (null in JSON)
+    tIn: pick(x, layout.tIn, Number.NaN),
     pS: pick(x, layout.pS),
     pRE: pick(x, layout.pRE),
     pFIT: pick(x, layout.pFIT),
