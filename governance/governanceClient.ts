@@ -7,6 +7,10 @@ import { coordinatorAdmissionErrors, explainGovernanceError } from './governance
 import { governanceAbi } from './governanceAbi.js';
 import { kindCode, kindName, statusName, type ProposalKind, type ProposalStatus } from './proposalKinds.js';
 
+/** Gas added to every governance transaction so that a vote may also execute its proposal
+ * (adding a validator with a long enode, or a coordinator call); unused gas is not charged. */
+export const EXECUTION_GAS_HEADROOM = 500_000n;
+
 export interface MemberView {
   address: Address;
   name: string;
@@ -144,7 +148,16 @@ export class GovernanceClient {
         args: args as never,
         account: wallet.account,
       });
-      const hash = await wallet.writeContract(request as never);
+      // A vote estimated on a node that has not yet seen another member's vote would be priced
+      // as non-deciding and run out of gas if it turns out to decide (and execute) the proposal.
+      const estimate = await this.publicClient.estimateContractGas({
+        address: this.address,
+        abi: governanceAbi,
+        functionName: functionName as never,
+        args: args as never,
+        account: wallet.account,
+      });
+      const hash = await wallet.writeContract({ ...(request as object), gas: estimate + EXECUTION_GAS_HEADROOM } as never);
       const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success') {
         const tx = await this.publicClient.getTransaction({ hash });
