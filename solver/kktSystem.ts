@@ -117,6 +117,8 @@ export class KktSystem {
   private readonly posA: Int32Array;
   private readonly posRowDiag: Int32Array;
   private readonly buffer: Float64Array;
+  private variantLdl: LdlFactorization | null = null;
+  private variantValues: Float64Array | null = null;
 
   /**
    * @param p upper triangle of P (n x n)
@@ -176,23 +178,37 @@ export class KktSystem {
     for (let q = 0; q < size; q++) b[perm[q]] = buffer[q];
   }
 
+  /**
+   * Factors a variant of this matrix with other diagonals (x-block shift xDiag, row block
+   * -rowDiag) into a second numeric factorisation that shares the ordering and the symbolic
+   * analysis; the ADMM factorisation is untouched. Returns false when singular or when the
+   * inertia is wrong.
+   */
+  factorVariant(xDiag: number, rowDiag: Float64Array): boolean {
+    if (this.variantLdl === null) {
+      this.variantLdl = new LdlFactorization({ n: this.perm.length, colPtr: this.ldl.patternColPtr, rowIdx: this.ldl.patternRowIdx });
+      this.variantValues = new Float64Array(this.values.length);
+    }
+    const values = this.variantValues as Float64Array;
+    values.set(this.values);
+    for (let j = 0; j < this.n; j++) values[this.posXDiag[j]] = xDiag;
+    for (let t = 0; t < this.k; t++) values[this.posRowDiag[t]] = -rowDiag[t];
+    const ok = this.variantLdl.factor(values);
+    return ok && this.variantLdl.positivePivots === this.n;
+  }
+
+  /** Solves with the variant factorisation, b of length n + k in the unpermuted order. */
+  solveVariantInPlace(b: Float64Array): void {
+    if (this.variantLdl === null) throw new Error('KktSystem: no variant factorisation');
+    const { perm, buffer } = this;
+    const size = perm.length;
+    for (let q = 0; q < size; q++) buffer[q] = b[perm[q]];
+    this.variantLdl.solveInPlace(buffer);
+    for (let q = 0; q < size; q++) b[perm[q]] = buffer[q];
+  }
+
   /** Solves K s = b in place for b already in the factored order (see inversePerm). */
   solvePermutedInPlace(b: Float64Array): void {
     this.ldl.solveInPlace(b);
-  }
-
-  /** Restricts this system's ordering to the x nodes and the given rows (for a reduced KKT). */
-  restrictedOrdering(rows: Int32Array): Int32Array {
-    const n = this.n;
-    const newIndex = new Int32Array(this.perm.length).fill(-1);
-    for (let j = 0; j < n; j++) newIndex[j] = j;
-    for (let t = 0; t < rows.length; t++) newIndex[n + rows[t]] = n + t;
-    const out = new Int32Array(n + rows.length);
-    let w = 0;
-    for (let q = 0; q < this.perm.length; q++) {
-      const v = newIndex[this.perm[q]];
-      if (v >= 0) out[w++] = v;
-    }
-    return out;
   }
 }

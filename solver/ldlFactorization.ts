@@ -72,6 +72,16 @@ export class LdlFactorization {
     this.path = new Int32Array(n);
   }
 
+  /** The factored pattern's column pointers (shared, do not modify). */
+  get patternColPtr(): Int32Array {
+    return this.pattern.colPtr;
+  }
+
+  /** The factored pattern's row indices (shared, do not modify). */
+  get patternRowIdx(): Int32Array {
+    return this.pattern.rowIdx;
+  }
+
   /** Number of stored entries of L (strictly lower part). */
   get nnzL(): number {
     return this.lColPtr[this.n];

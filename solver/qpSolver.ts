@@ -383,7 +383,6 @@ export class QpSolver {
     const input = {
       p: this.scaled.p,
       a: this.scaled.a,
-      at: this.at,
       q: this.qs,
       l: this.ls,
       u: this.us,

@@ -1,21 +1,20 @@
 // Solution polishing (OSQP paper, section 5.2): guess the active constraints from the
 // ADMM iterate (lower-active when z - l < -y, upper-active when u - z < y), solve the
-// equality-constrained QP on that active set through a reduced KKT system regularised by
-// delta, and remove the regularisation's error by iterative refinement against the exact
-// reduced KKT matrix. The reduced system reuses the ADMM system's fill-reducing order
-// restricted to the active rows (fill of an induced subgraph in the same order cannot
-// exceed the full graph's). When the guess fails (a multiplier of the wrong sign or a
-// violated inactive row, typical of degenerate, LP-like problems), a few primal-dual
-// active-set corrections follow (Hintermueller, Ito, Kunisch 2002). Written for this project from the paper.
+// equality-constrained QP on that active set through a KKT system regularised by delta,
+// and remove the regularisation's error by iterative refinement against the exact
+// reduced KKT system. The regularised system has the ADMM matrix's pattern, so it reuses
+// its ordering and symbolic analysis (only a numeric factorisation per polish). When the
+// guess fails (a violated inactive row or a multiplier of the wrong sign, typical of
+// degenerate, LP-like problems), the caller may try primal-dual active-set corrections
+// (Hintermueller, Ito, Kunisch 2002). Written for this project from the paper.
 
 import type { CscMatrix } from './types.js';
 import { cscMultiply, cscMultiplySymmetricUpper, cscMultiplyTransposed } from './cscMatrix.js';
-import { KktSystem } from './kktSystem.js';
+import type { KktSystem } from './kktSystem.js';
 
 export interface PolishInput {
   p: CscMatrix;
   a: CscMatrix;
-  at: CscMatrix;
   q: Float64Array;
   l: Float64Array;
   u: Float64Array;
@@ -81,57 +80,61 @@ export function correctActivity(out: PolishOutput, l: Float64Array, u: Float64Ar
   return dropped ? next : null;
 }
 
-/** Solves the QP restricted to the given active set; null when the reduced system is singular. */
+/**
+ * Solves the QP restricted to the given active set; null when the regularised system is
+ * singular or has the wrong inertia.
+ *
+ * Instead of assembling the reduced KKT matrix of the active rows, the ADMM matrix is
+ * refactored (a second numeric factorisation sharing its ordering and symbolic analysis)
+ * with the diagonals [delta I; -delta on active rows; -1/delta on inactive rows]. An
+ * inactive row then carries y_i = delta * A_i x, close to the exact y_i = 0; the exact
+ * system (x rows P x + A'y = -q, active rows A_i x = b_i, inactive rows -y_i / delta = 0)
+ * is reached by iterative refinement, and y_i = 0 is set on inactive rows at the end.
+ */
 export function polishSolution(input: PolishInput, activity: Int8Array): PolishOutput | null {
-  const { p, a, at, q, l, u, delta } = input;
+  const { p, a, q, l, u, delta } = input;
   const n = p.n;
   const m = a.m;
-  const rowsList: number[] = [];
-  const target: number[] = [];
+  const system = input.admmSystem;
+  const rowDiag = new Float64Array(m);
+  const target = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    if (activity[i] < 0) {
-      rowsList.push(i);
-      target.push(l[i]);
-    } else if (activity[i] > 0) {
-      rowsList.push(i);
-      target.push(u[i]);
+    if (activity[i] !== 0) {
+      rowDiag[i] = delta;
+      target[i] = activity[i] < 0 ? l[i] : u[i];
+    } else {
+      rowDiag[i] = 1 / delta;
     }
   }
-  const rows = Int32Array.from(rowsList);
-  const k = rows.length;
-  const system = new KktSystem(p, at, rows, input.admmSystem.restrictedOrdering(rows));
-  if (!system.factor(delta, new Float64Array(k).fill(delta))) return null;
-  const size = n + k;
+  if (!system.factorVariant(delta, rowDiag)) return null;
+  const size = n + m;
   const rhs = new Float64Array(size);
   for (let j = 0; j < n; j++) rhs[j] = -q[j];
-  for (let t = 0; t < k; t++) rhs[n + t] = target[t];
+  for (let i = 0; i < m; i++) rhs[n + i] = target[i];
   const sol = Float64Array.from(rhs);
-  system.solveInPlace(sol);
-  // iterative refinement against the unregularised reduced KKT matrix
-  const yFull = new Float64Array(m);
+  system.solveVariantInPlace(sol);
   const px = new Float64Array(n);
   const aty = new Float64Array(n);
   const ax = new Float64Array(m);
   const residual = new Float64Array(size);
   const xs = sol.subarray(0, n);
+  const ys = sol.subarray(n, size);
   for (let it = 0; it < input.refineIterations; it++) {
-    yFull.fill(0);
-    for (let t = 0; t < k; t++) yFull[rows[t]] = sol[n + t];
     cscMultiplySymmetricUpper(p, xs, px);
-    cscMultiplyTransposed(a, yFull, aty);
+    cscMultiplyTransposed(a, ys, aty);
     cscMultiply(a, xs, ax);
     for (let j = 0; j < n; j++) residual[j] = rhs[j] - px[j] - aty[j];
-    for (let t = 0; t < k; t++) residual[n + t] = rhs[n + t] - ax[rows[t]];
-    system.solveInPlace(residual);
-    for (let s = 0; s < size; s++) sol[s] += residual[s];
+    for (let i = 0; i < m; i++) residual[n + i] = activity[i] !== 0 ? target[i] - ax[i] : ys[i] / delta;
+    system.solveVariantInPlace(residual);
+    for (let k = 0; k < size; k++) sol[k] += residual[k];
   }
+  for (let k = 0; k < size; k++) if (!Number.isFinite(sol[k])) return null;
   const xOut = Float64Array.from(xs);
   const yOut = new Float64Array(m);
-  for (let t = 0; t < k; t++) yOut[rows[t]] = sol[n + t];
+  for (let i = 0; i < m; i++) if (activity[i] !== 0) yOut[i] = ys[i];
   const axOut = new Float64Array(m);
   cscMultiply(a, xOut, axOut);
   const zOut = new Float64Array(m);
   for (let i = 0; i < m; i++) zOut[i] = Math.min(Math.max(axOut[i], l[i]), u[i]);
-  for (let s = 0; s < size; s++) if (!Number.isFinite(sol[s])) return null;
   return { x: xOut, z: zOut, y: yOut, ax: axOut, activity: Int8Array.from(activity) };
 }
