@@ -126,7 +126,7 @@ export function cscMultiply(a: CscMatrix, x: Float64Array, y: Float64Array): voi
   for (let j = 0; j < a.n; j++) {
     const xj = x[j];
     if (xj === 0) continue;
-    for (let p = colPtr[j]; p < colPtr[j + 1]; p++) y[rowIdx[p]] += values[p] * xj;
+    for (let p = colPtr[j], pEnd = colPtr[j + 1]; p < pEnd; p++) y[rowIdx[p]] += values[p] * xj;
   }
 }
 
@@ -135,7 +135,7 @@ export function cscMultiplyTransposed(a: CscMatrix, x: Float64Array, y: Float64A
   const { colPtr, rowIdx, values } = a;
   for (let j = 0; j < a.n; j++) {
     let s = 0;
-    for (let p = colPtr[j]; p < colPtr[j + 1]; p++) s += values[p] * x[rowIdx[p]];
+    for (let p = colPtr[j], pEnd = colPtr[j + 1]; p < pEnd; p++) s += values[p] * x[rowIdx[p]];
     y[j] = s;
   }
 }
@@ -147,7 +147,7 @@ export function cscMultiplySymmetricUpper(p: CscMatrix, x: Float64Array, y: Floa
   for (let j = 0; j < p.n; j++) {
     const xj = x[j];
     let s = 0;
-    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+    for (let k = colPtr[j], kEnd = colPtr[j + 1]; k < kEnd; k++) {
       const i = rowIdx[k];
       const v = values[k];
       if (i === j) {

@@ -19,7 +19,7 @@ function symbolicAnalysis(n: number, colPtr: Int32Array, rowIdx: Int32Array, par
   for (let k = 0; k < n; k++) {
     parent[k] = -1;
     flag[k] = k;
-    for (let p = colPtr[k]; p < colPtr[k + 1]; p++) {
+    for (let p = colPtr[k], pEnd = colPtr[k + 1]; p < pEnd; p++) {
       let i = rowIdx[p];
       if (i > k) throw new Error(`LdlFactorization: entry (${i}, ${k}) lies below the diagonal`);
       while (flag[i] !== k) {
@@ -114,7 +114,7 @@ export class LdlFactorization {
       let top = n;
       flag[k] = k;
       let dk = 0;
-      for (let p = colPtr[k]; p < colPtr[k + 1]; p++) {
+      for (let p = colPtr[k], pEnd = colPtr[k + 1]; p < pEnd; p++) {
         let i = rowIdx[p];
         if (i === k) {
           dk += values[p];

@@ -60,13 +60,20 @@ function buildRhs(
   for (let i = 0; i < m; i++) rhs[posZ[i]] = z[i] - rhoInv[i] * y[i];
 }
 
-/** The relaxed x, z (projected) and y updates of one ADMM iteration, from the KKT solution in sol (factored order). */
+/**
+ * The relaxed x, z (projected) and y updates of one ADMM iteration, from the KKT solution
+ * in sol (factored order); the previous x is saved to xPrev on the way.
+ */
 function updateIterates(
   sol: Float64Array, posX: Int32Array, posZ: Int32Array, x: Float64Array, xPrev: Float64Array, z: Float64Array, y: Float64Array,
   rho: Float64Array, rhoInv: Float64Array, l: Float64Array, u: Float64Array, alpha: number, n: number, m: number,
 ): void {
   const beta = 1 - alpha;
-  for (let j = 0; j < n; j++) x[j] = alpha * sol[posX[j]] + beta * xPrev[j];
+  for (let j = 0; j < n; j++) {
+    const xj = x[j];
+    xPrev[j] = xj;
+    x[j] = alpha * sol[posX[j]] + beta * xj;
+  }
   for (let i = 0; i < m; i++) {
     const zi = z[i];
     const ri = rhoInv[i];
@@ -267,7 +274,6 @@ export class QpSolver {
     let iter = 0;
     for (iter = 1; iter <= s.maxIterations; iter++) {
       const check = iter % every === 0 || iter === s.maxIterations;
-      xPrev.set(x);
       if (check) yPrev.set(y);
       buildRhs(rhs, posX, posZ, x, z, y, qs, rhoInvVec, sigma, n, m);
       this.kkt.solvePermutedInPlace(rhs);

@@ -34,7 +34,7 @@ function clampNorm(v: number): number {
 /** Column infinity norms of the symmetric matrix whose upper triangle is given (norm must start at 0). */
 function symmetricColumnNorms(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, norm: Float64Array): void {
   for (let j = 0; j < n; j++) {
-    for (let k = colPtr[j]; k < colPtr[j + 1]; k++) {
+    for (let k = colPtr[j], kEnd = colPtr[j + 1]; k < kEnd; k++) {
       const v = Math.abs(values[k]);
       const i = rowIdx[k];
       if (v > norm[j]) norm[j] = v;
@@ -66,7 +66,7 @@ export function ruizScaling(pIn: CscMatrix, qIn: Float64Array, aIn: CscMatrix, p
     symmetricColumnNorms(n, pCol, pRow, pVal, colNorm);
     for (let j = 0; j < n; j++) {
       let cj = colNorm[j];
-      for (let k = aCol[j]; k < aCol[j + 1]; k++) {
+      for (let k = aCol[j], kEnd = aCol[j + 1]; k < kEnd; k++) {
         const v = Math.abs(aVal[k]);
         const i = aRow[k];
         if (v > cj) cj = v;
@@ -78,8 +78,8 @@ export function ruizScaling(pIn: CscMatrix, qIn: Float64Array, aIn: CscMatrix, p
     for (let i = 0; i < m; i++) eStep[i] = 1 / Math.sqrt(clampNorm(rowNorm[i]));
     for (let j = 0; j < n; j++) {
       const dj = dStep[j];
-      for (let k = pCol[j]; k < pCol[j + 1]; k++) pVal[k] *= dStep[pRow[k]] * dj;
-      for (let k = aCol[j]; k < aCol[j + 1]; k++) aVal[k] *= eStep[aRow[k]] * dj;
+      for (let k = pCol[j], kEnd = pCol[j + 1]; k < kEnd; k++) pVal[k] *= dStep[pRow[k]] * dj;
+      for (let k = aCol[j], kEnd = aCol[j + 1]; k < kEnd; k++) aVal[k] *= eStep[aRow[k]] * dj;
       q[j] *= dj;
       d[j] *= dj;
     }
