@@ -78,6 +78,7 @@ export interface PilotResult {
   gasTotal: bigint;
   blocks: bigint;
   seconds: number;
+  /** wall time per iteration after the first (which includes the agents' start-up) */
   secondsPerIteration: number;
   replay: ReplayReport;
   matchesInMemory: boolean | null;
@@ -212,6 +213,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
     // 5. drive: report iterations, fill in missing rows after the deadline
     const stallMs = o.stallMs ?? 60_000;
     let reported = 0;
+    let firstDoneAt = 0;
     let lastProgress = Date.now();
     let lastKey = '';
     for (;;) {
@@ -229,11 +231,13 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
           for (const h of ev.txHashes[c.iteration - 1]) gas += (await publicClient.getTransactionReceipt({ hash: h })).gasUsed;
           o.onIteration?.({ iteration: c.iteration, primalSq: c.primalSq, dualSq: c.dualSq, converged: c.converged, gas });
         }
+        if (reported === 0) firstDoneAt = performance.now();
         reported = done;
       }
       if (st.status !== ROUND_STATUS.open) break;
       const head = await publicClient.getBlockNumber();
-      const stalled = Date.now() - lastProgress > stallMs;
+      // no submission at all yet (agents still starting): nothing to reuse, keep waiting
+      const stalled = st.count > 0 && Date.now() - lastProgress > stallMs;
       if (head > st.deadlineBlock || (stalled && anvil)) {
         if (head <= st.deadlineBlock) {
           await publicClient.request({ method: 'anvil_mine' as never, params: [`0x${(st.deadlineBlock - head + 1n).toString(16)}`] as never });
@@ -244,7 +248,8 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       }
       await sleep(o.blockTime ? 200 : 30);
     }
-    const seconds = (performance.now() - t0) / 1000;
+    const endedAt = performance.now();
+    const seconds = (endedAt - t0) / 1000;
     const finalState = await coord.roundState(round);
     const lastBlock = await publicClient.getBlockNumber();
     for (const a of agents) if (a.process.exitCode === null) a.process.kill('SIGTERM');
@@ -292,7 +297,8 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       gasTotal: gasPerIteration.reduce((a, b) => a + b, 0n),
       blocks: lastBlock - firstBlock,
       seconds,
-      secondsPerIteration: iterations ? seconds / iterations : Number.NaN,
+      // after the first iteration (which includes the agents' start-up)
+      secondsPerIteration: iterations > 1 ? (endedAt - firstDoneAt) / 1000 / (iterations - 1) : seconds,
       replay,
       matchesInMemory,
       ...(inMemoryMismatch !== undefined ? { inMemoryMismatch } : {}),
