@@ -98,9 +98,17 @@ function readSeries(origin: DataOrigin, opts: ScenarioOptions): SelectedPeriod {
   }
 }
 
-function paramsFor(id: string, index: number, file: ParamsFile | undefined, seed: number, dtHours: number): ProsumerParams {
+function paramsFor(
+  id: string,
+  index: number,
+  file: ParamsFile | undefined,
+  seed: number,
+  dtHours: number,
+  tOut: Float64Array,
+): ProsumerParams {
   const own = file?.entries.get(id) ?? file?.entries.get(ALL_PROSUMERS_KEY);
-  return own ?? defaultParams(index, seed, dtHours);
+  const meanOutdoorC = tOut.length > 0 ? tOut.reduce((a, b) => a + b, 0) / tOut.length : 20;
+  return own ?? defaultParams(index, seed, dtHours, { meanOutdoorC });
 }
 
 /** Reads, checks and assembles the scenario; throws DerchainInputError on any bad input. */
@@ -121,7 +129,7 @@ export function loadScenario(opts: ScenarioOptions = {}): LoadedScenario {
     prosumers: series.prosumers.map((p, index) => ({
       id: p.id,
       series: { load: p.load, pv: p.pv, tOut: p.tOut },
-      params: paramsFor(p.id, index, paramsFile, seed, series.dtHours),
+      params: paramsFor(p.id, index, paramsFile, seed, series.dtHours, p.tOut),
     })),
     options,
   };

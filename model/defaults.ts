@@ -6,14 +6,18 @@
 // | field                | default                                   | unit                  |
 // |----------------------|-------------------------------------------|-----------------------|
 // | grid.PGmax           | 10                                        | kW                    |
-// | hvac (every home)    | cooling                                   |                       |
+// | hvac (every home)    | cooling; heating when the horizon's mean  |                       |
+// |                      | outdoor temperature is below tRef - 4     |                       |
+// |                      | (the season's thermostat mode)            |                       |
 // |   R                  | u(1.5, 2.5)                               | degC/kW               |
 // |   C                  | u(1.5, 2.5)                               | kWh/degC              |
-// |   gamma              | -(1 - a) * COP * R, COP u(2.5, 3.5)       | degC/kW per slot      |
+// |   gamma              | -(1 - a) * COP * R, COP u(2.5, 3.5);      | degC/kW per slot      |
+// |                      | positive (same size) when heating         |                       |
 // |   PACmax             | u(2.5, 3.5)                               | kW                    |
 // |   tRef               | u(22, 24), rounded to 0.5                 | degC                  |
-// |   TACmin, TACmax     | tRef - 8, tRef + 3 (a cooling-only HVAC   | degC                  |
-// |                      | cannot hold a high floor on cool nights)  |                       |
+// |   TACmin, TACmax     | cooling: tRef - 8, tRef + 3; heating:     | degC                  |
+// |                      | tRef - 3, tRef + 8 (a one-way HVAC cannot |                       |
+// |                      | hold the far side of the band)            |                       |
 // |   tIn0               | tRef                                      | degC                  |
 // |   wAC                | u(0.02, 0.10)                             | currency/degC^2/slot  |
 // | shiftable            | absent when index % 5 == 3                |                       |
@@ -56,7 +60,15 @@ function uniformStream(seed: number): () => number {
 /** x rounded to a multiple of step, printed without binary noise (3.3, not 3.3000000000000003) */
 const round = (x: number, step: number) => Number((Math.round(x / step) * step).toPrecision(12));
 
-export function defaultParams(index: number, seed: number, dtHours = 1): ProsumerParams {
+/** What the defaults may know of the prosumer's weather: the horizon's mean outdoor temperature. */
+export interface DefaultsClimate {
+  meanOutdoorC: number;
+}
+
+/** Degrees below tRef of the horizon's mean outdoor temperature from which the HVAC heats. */
+export const HEATING_MODE_MARGIN_C = 4;
+
+export function defaultParams(index: number, seed: number, dtHours = 1, climate?: DefaultsClimate): ProsumerParams {
   const rnd = uniformStream((seed * 1_000_003 + index * 7919 + 17) >>> 0);
   const u = (lo: number, hi: number) => lo + (hi - lo) * rnd();
   const R = round(u(1.5, 2.5), 0.01);
@@ -64,16 +76,18 @@ export function defaultParams(index: number, seed: number, dtHours = 1): Prosume
   const cop = u(2.5, 3.5);
   const a = Math.exp(-dtHours / (R * C));
   const tRef = round(u(22, 24), 0.5);
+  const heating = climate !== undefined && climate.meanOutdoorC < tRef - HEATING_MODE_MARGIN_C;
+  const gammaSize = round((1 - a) * cop * R, 0.001);
   const params: ProsumerParams = {
     grid: { PGmax: 10 },
     hvac: {
       R,
       C,
-      gamma: round(-(1 - a) * cop * R, 0.001),
+      gamma: heating ? gammaSize : -gammaSize,
       PACmax: round(u(2.5, 3.5), 0.1),
       tRef,
-      TACmin: tRef - 8,
-      TACmax: tRef + 3,
+      TACmin: heating ? tRef - 3 : tRef - 8,
+      TACmax: heating ? tRef + 8 : tRef + 3,
       tIn0: tRef,
       wAC: round(u(0.02, 0.1), 0.001),
     },
