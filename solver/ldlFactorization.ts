@@ -159,12 +159,11 @@ export class LdlFactorization {
   solveInPlace(b: Float64Array): void {
     const { n, lColPtr, lRowIdx, lValues, dInv } = this;
     forwardSubstitution(n, lColPtr, lRowIdx, lValues, b);
-    diagonalScaling(n, dInv, b);
-    backwardSubstitution(n, lColPtr, lRowIdx, lValues, b);
+    backwardSubstitutionScaled(n, lColPtr, lRowIdx, lValues, dInv, b);
   }
 }
 
-// The three triangular phases live in functions of their own so that V8's on-stack
+// The two triangular phases live in functions of their own so that V8's on-stack
 // replacement of one long loop never runs into a following loop without type feedback.
 
 /** b <- L^{-1} b for unit lower L (strictly lower part by columns). */
@@ -176,16 +175,11 @@ function forwardSubstitution(n: number, colPtr: Int32Array, rowIdx: Int32Array, 
   }
 }
 
-function diagonalScaling(n: number, dInv: Float64Array, b: Float64Array): void {
-  for (let j = 0; j < n; j++) b[j] *= dInv[j];
-}
-
-/** b <- L^{-T} b for unit lower L (strictly lower part by columns). */
-function backwardSubstitution(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, b: Float64Array): void {
+/** b <- L^{-T} D^{-1} b for unit lower L (strictly lower part by columns); D^{-1} applied on the way. */
+function backwardSubstitutionScaled(n: number, colPtr: Int32Array, rowIdx: Int32Array, values: Float64Array, dInv: Float64Array, b: Float64Array): void {
   for (let j = n - 1; j >= 0; j--) {
-    let s = b[j];
-    const end = colPtr[j + 1];
-    for (let p = colPtr[j]; p < end; p++) s -= values[p] * b[rowIdx[p]];
+    let s = b[j] * dInv[j];
+    for (let p = colPtr[j], pEnd = colPtr[j + 1]; p < pEnd; p++) s -= values[p] * b[rowIdx[p]];
     b[j] = s;
   }
 }
