@@ -87,6 +87,22 @@ describe('solver: infeasibility detection', () => {
     assert.ok(Math.abs(ad[1]) < 1e-4, 'A d in the recession cone of a two-sided row');
   });
 
+  it('detects infeasibility of a prosumer-sized QP (impossible shiftable-load total)', () => {
+    const problem = prosumerLikeQp(24, 9, 6);
+    const l = Float64Array.from(problem.l);
+    const u = Float64Array.from(problem.u);
+    const last = problem.A.m - 1; // the shiftable-load total row
+    l[last] = u[last] = 1000;
+    const res = solveQp({ ...problem, l, u });
+    assert.equal(res.status, 'primal_infeasible');
+    assert.ok(res.primalInfeasibilityCertificate);
+    // the same solver with the real total is solvable again after updateBounds
+    const solver = new QpSolver({ ...problem, l, u });
+    assert.equal(solver.solve().status, 'primal_infeasible');
+    solver.updateBounds(problem.l, problem.u);
+    assert.equal(solver.solve().status, 'solved');
+  });
+
   it('detects infeasibility of a random QP with contradictory rows', () => {
     const base = randomConvexQp(12, 21);
     // duplicate row 0 with a disjoint interval
