@@ -233,7 +233,7 @@ export class QpSolver {
   warmStart(x: Float64Array, y?: Float64Array): void {
     checkVector(x, this.n, 'warm start x', false);
     if (y !== undefined) checkVector(y, this.m, 'warm start y', false);
-    const { dInv, e, eInv, c, a } = this.scaled;
+    const { dInv, eInv, c, a } = this.scaled;
     for (let j = 0; j < this.n; j++) this.x[j] = x[j] * dInv[j];
     this.z.fill(0);
     for (let j = 0; j < this.n; j++) {
@@ -242,7 +242,6 @@ export class QpSolver {
       for (let k = a.colPtr[j]; k < a.colPtr[j + 1]; k++) this.z[a.rowIdx[k]] += a.values[k] * xj;
     }
     for (let i = 0; i < this.m; i++) this.y[i] = y === undefined ? 0 : c * y[i] * eInv[i];
-    void e;
     this.warmStartPending = true;
   }
 
