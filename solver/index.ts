@@ -18,3 +18,6 @@ export {
 } from './cscMatrix.js';
 export { LdlFactorization } from './ldlFactorization.js';
 export { minimumDegreeOrdering } from './minimumDegreeOrdering.js';
+export { InteriorPointSolver, solveQpInteriorPoint } from './interiorPoint.js';
+export { defaultInteriorPointSettings, resolveInteriorPointSettings } from './interiorPointSettings.js';
+export type { InteriorPointSettings, InteriorPointResult } from './interiorPointSettings.js';
