@@ -1,8 +1,10 @@
-// The QP solver the model uses: by default the project's solver (solver/index.ts, OSQP's
-// algorithm) with settings fixed for reproducibility and tight enough for ADMM's outer loop;
-// tests pass another backend (HiGHS) to cross-check. A backend is a synchronous function, so
-// solveLocal stays a pure function of its input.
-import { solveQp } from '../solver/index.js';
+// The QP solvers the model uses: for the prosumers' local problems the project's ADMM solver
+// (solver/index.ts, OSQP's algorithm) with settings fixed for reproducibility and tight enough
+// for ADMM's outer loop; for the centralised reference (the DCM, model/socialProblem.ts) the
+// project's interior-point solver, which reaches 1e-9 on these degenerate, mostly linear QPs
+// in a few dozen factorisations. Tests pass another backend (HiGHS) to cross-check. A backend
+// is a synchronous function, so solveLocal stays a pure function of its input.
+import { solveQp, solveQpInteriorPoint, type InteriorPointSettings } from '../solver/index.js';
 import type { QpProblem, SolverSettings, SolverStatus } from '../solver/types.js';
 
 export interface QpOutcome {
@@ -33,6 +35,25 @@ export function projectSolverBackend(settings: Partial<SolverSettings> = {}): Qp
   const merged = { ...MODEL_SOLVER_SETTINGS, ...settings };
   return (problem) => {
     const r = solveQp(problem, merged);
+    return { status: r.status, x: r.x, objective: r.objective, iterations: r.iterations };
+  };
+}
+
+/**
+ * Settings of the interior-point solver for the centralised reference: residuals and duality gap
+ * to 1e-9 (absolute and relative, unscaled), so the reference objective is accurate to ~1e-9
+ * relative, far inside the 1e-3 gap at which ADMM is compared with it.
+ */
+export const REFERENCE_SOLVER_SETTINGS: Partial<InteriorPointSettings> = {
+  epsAbs: 1e-9,
+  epsRel: 1e-9,
+  maxIterations: 100,
+};
+
+export function interiorPointBackend(settings: Partial<InteriorPointSettings> = {}): QpBackend {
+  const merged = { ...REFERENCE_SOLVER_SETTINGS, ...settings };
+  return (problem) => {
+    const r = solveQpInteriorPoint(problem, merged);
     return { status: r.status, x: r.x, objective: r.objective, iterations: r.iterations };
   };
 }

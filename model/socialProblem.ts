@@ -2,13 +2,17 @@
 // subject to every prosumer's (1)-(9), (11)-(13) and clearing (10). With the net trades s_i the
 // clearing of a complete trading graph is sum_i s_i[t] = 0, and the trade cost is
 // eps/N * sum_i s_i[t]^2 (model/tradeSplit.ts), so the QP is the stack of the prosumer blocks
-// plus T coupling rows. Its optimum is the reference ADMM must reach.
+// plus T coupling rows. Its optimum is the reference ADMM must reach, so it is solved by default
+// with the interior-point solver (accurate to ~1e-9 in a few dozen factorisations; the ADMM
+// solver needs tens of thousands of iterations on these degenerate QPs): `solver: 'admm'`
+// selects the ADMM solver, `backend` any other. The prosumers' own problems (solveLocal, also
+// used to name an infeasible prosumer) stay on the ADMM solver.
 import type { ProsumerSchedule } from '../admm/types.js';
 import type { SolverStatus } from '../solver/types.js';
 import { DerchainInputError } from './errors.js';
 import { solveLocal } from './localProblem.js';
 import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';
-import { projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';
+import { interiorPointBackend, projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';
 import { QpBuilder } from './qpBuilder.js';
 import type { Scenario } from './scenario.js';
 import { startSlotOfDay } from './slotCalendar.js';
@@ -60,8 +64,17 @@ function explainInfeasible(scenario: Scenario, backend: QpBackend, status: Solve
   );
 }
 
-export function solveCentralized(scenario: Scenario, settings: { backend?: QpBackend } = {}): CentralizedResult {
-  const backend = settings.backend ?? projectSolverBackend();
+export interface CentralizedSettings {
+  /** the QP backend; overrides `solver` */
+  backend?: QpBackend;
+  /** the project's solver to use when no backend is given (default 'interior-point') */
+  solver?: 'interior-point' | 'admm';
+}
+
+export function solveCentralized(scenario: Scenario, settings: CentralizedSettings = {}): CentralizedResult {
+  const backend = settings.backend ?? (settings.solver === 'admm' ? projectSolverBackend() : interiorPointBackend());
+  // local problems (used to explain infeasibility) stay on the ADMM solver unless a backend is given
+  const localBackend = settings.backend ?? projectSolverBackend();
   const t0 = performance.now();
   const N = scenario.prosumers.length;
   const T = scenario.horizon;
@@ -78,7 +91,7 @@ export function solveCentralized(scenario: Scenario, settings: { backend?: QpBac
       0,
     ); // clearing (10) in net form
   const r = backend(b.toProblem());
-  if (r.status === 'primal_infeasible') explainInfeasible(scenario, backend, r.status);
+  if (r.status === 'primal_infeasible') explainInfeasible(scenario, localBackend, r.status);
   if (!usableStatus(r.status)) throw new Error(`centralised solve ended with status ${r.status}`);
   const nets = layouts.map((L) => Array.from(L.s, (k) => r.x[k]));
   const trades = pairwiseTrades(nets);
