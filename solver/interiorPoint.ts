@@ -545,7 +545,7 @@ export class InteriorPointSolver {
     {
       const ones = new Float64Array(k).fill(1);
       if (!this.kkt.factor(1, ones) || !this.kkt.inertiaOk) {
-        return this.finish('non_convex', 0, x, y, sl, zl, su, zu, start, factorizationsBefore, null);
+        return this.finish('non_convex', 0, x, y, null, start, factorizationsBefore, null);
       }
       for (let j = 0; j < n; j++) sol[j] = -q[j];
       for (let t = 0; t < k; t++) {
@@ -618,6 +618,7 @@ export class InteriorPointSolver {
     let stalled = 0;
     let measures: Measures | null = null;
     let lastAlpha = 0;
+    let ray: Float64Array | null = null;
     evaluateResiduals();
     for (;;) {
       measures = this.measure(x, y, ax, px, aty, rd, re, rl, ru, sl, zl, su, zu, stats);
@@ -627,11 +628,14 @@ export class InteriorPointSolver {
         break;
       }
       if (iter > 0) {
-        if (this.primalRay(y, wm, wn) || (lastAlpha > 0 && this.primalRay(dy, wm, wn))) {
+        // the multipliers (or their last step) as a Farkas ray; x (or its step) as a descent ray
+        ray = this.primalRay(y, wn) ? y : lastAlpha > 0 && this.primalRay(dy, wn) ? dy : null;
+        if (ray !== null) {
           status = 'primal_infeasible';
           break;
         }
-        if (this.dualRay(x, wm, wn) || (lastAlpha > 0 && this.dualRay(dx, wm, wn))) {
+        ray = this.dualRay(x, wm, wn) ? x : lastAlpha > 0 && this.dualRay(dx, wm, wn) ? dx : null;
+        if (ray !== null) {
           status = 'dual_infeasible';
           break;
         }
@@ -679,7 +683,7 @@ export class InteriorPointSolver {
       const near = mm.primal <= 10 * mm.epsPrimal && mm.dual <= 10 * mm.epsDual && mm.gap <= 10 * mm.epsGap;
       status = near ? 'solved_inaccurate' : 'max_iterations';
     }
-    return this.finish(status, iter, x, y, sl, zl, su, zu, start, factorizationsBefore, measures);
+    return this.finish(status, iter, x, y, ray, start, factorizationsBefore, measures);
   }
 
   // ---------------------------------------------------------------- internals
@@ -717,7 +721,7 @@ export class InteriorPointSolver {
   }
 
   /** v (scaled multipliers) as a Farkas ray: ||A'v|| <= eps ||v||, support < -eps ||v|| (unscaled). */
-  private primalRay(v: Float64Array, wm: Float64Array, wn: Float64Array): boolean {
+  private primalRay(v: Float64Array, wn: Float64Array): boolean {
     const { m, n, flags, ls, us } = this;
     const { a, e, dInv } = this.scaled;
     let norm = 0;
@@ -727,7 +731,6 @@ export class InteriorPointSolver {
     const stats = new Float64Array(2);
     supportOf(flags, v, ls, us, e, m, stats);
     if (stats[1] > tol || !(stats[0] < -tol)) return false;
-    void wm;
     cscMultiplyTransposed(a, v, wn);
     return maxAbsScaled(wn, dInv, n) <= tol;
   }
@@ -747,8 +750,7 @@ export class InteriorPointSolver {
   }
 
   private finish(
-    status: SolverStatus, iterations: number, xs: Float64Array, ys: Float64Array,
-    sl: Float64Array, zl: Float64Array, su: Float64Array, zu: Float64Array,
+    status: SolverStatus, iterations: number, xs: Float64Array, ys: Float64Array, ray: Float64Array | null,
     start: number, factorizationsBefore: number, measures: Measures | null,
   ): InteriorPointResult {
     const { n, m } = this;
@@ -763,8 +765,14 @@ export class InteriorPointSolver {
       objective = Infinity;
       const cert = new Float64Array(m);
       let norm = 0;
-      for (let i = 0; i < m; i++) norm = Math.max(norm, Math.abs(e[i] * ys[i]));
-      for (let i = 0; i < m; i++) cert[i] = (e[i] * ys[i]) / (norm > 0 ? norm : 1);
+      const v = ray ?? ys;
+      for (let i = 0; i < m; i++) norm = Math.max(norm, Math.abs(e[i] * v[i]));
+      for (let i = 0; i < m; i++) {
+        // entries pushing against an absent side passed the test as noise (< eps): drop them
+        const f = this.flags[i];
+        const c = (e[i] * v[i]) / (norm > 0 ? norm : 1);
+        cert[i] = (c > 0 && (f & (HAS_U | EQUALITY)) === 0) || (c < 0 && (f & (HAS_L | EQUALITY)) === 0) ? 0 : c;
+      }
       result.primalInfeasibilityCertificate = cert;
     } else if (status === 'dual_infeasible') {
       x.fill(NaN);
@@ -772,8 +780,9 @@ export class InteriorPointSolver {
       objective = -Infinity;
       const cert = new Float64Array(n);
       let norm = 0;
-      for (let j = 0; j < n; j++) norm = Math.max(norm, Math.abs(d[j] * xs[j]));
-      for (let j = 0; j < n; j++) cert[j] = (d[j] * xs[j]) / (norm > 0 ? norm : 1);
+      const v = ray ?? xs;
+      for (let j = 0; j < n; j++) norm = Math.max(norm, Math.abs(d[j] * v[j]));
+      for (let j = 0; j < n; j++) cert[j] = (d[j] * v[j]) / (norm > 0 ? norm : 1);
       result.dualInfeasibilityCertificate = cert;
     } else if (status === 'non_convex') {
       x.fill(NaN);
@@ -787,7 +796,6 @@ export class InteriorPointSolver {
       for (let j = 0; j < n; j++) obj += x[j] * (0.5 * px[j] + this.qOriginal[j]);
       objective = obj;
     }
-    void sl; void zl; void su; void zu;
     const out: InteriorPointResult = {
       status,
       x,
