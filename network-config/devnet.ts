@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import { generateNetwork, writeNetwork } from './generate.js';
 import { assertCliqueCapableGeth, findGeth } from './gethBinary.js';
-import { blockNumberOf, peerCountOf, sleep, waitFor } from './jsonRpc.js';
+import { blockNumberOf, peerCountOf, rpcCall, sleep, waitFor } from './jsonRpc.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
 import { isDevnetGeth, readDevnetState, writeDevnetState, type DevnetNodeState, type DevnetState } from './devnetState.js';
@@ -280,6 +280,11 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
         if (!isRunning(i)) throw new Error(`geth ${n.name} exited`);
         return (await blockNumberOf(n.rpcUrl)) >= 0 ? true : undefined;
       });
+      // geth 1.13 answers eth_getTransactionReceipt with "transaction indexing is in progress"
+      // until its transaction indexer has caught up after a start; wait for a plain null.
+      await waitFor(`${n.name} transaction index`, 30_000, async () =>
+        (await rpcCall(n.rpcUrl, 'eth_getTransactionReceipt', [`0x${'00'.repeat(32)}`])) === null ? true : undefined,
+      );
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile)}`);
     }
