@@ -3,8 +3,15 @@
 // and iterates kept) solve times for a day (T = 24) and a week (T = 168) with 9 and 99
 // partners, beside OSQP 1.0.4 (C, its own timers) and Clarabel 0.11.1 (Rust) on the same
 // problems through tests/reference/qp_reference.py when python3 has them.
+// Then the centralised reference problem (the DCM, model/socialProblem.ts) for 10 prosumers
+// over a week (T = 168): the interior-point solver (the reference since it replaced ADMM),
+// the ADMM solver at the reference's former settings (eps 1e-8, 20000 iterations), Clarabel.
 
-import { QpSolver } from '../solver/index.js';
+import { loadScenario } from '../data/loadScenario.js';
+import { MODEL_SOLVER_SETTINGS, REFERENCE_SOLVER_SETTINGS } from '../model/qpBackend.js';
+import { solveCentralized } from '../model/socialProblem.js';
+import { QpSolver, solveQp, solveQpInteriorPoint } from '../solver/index.js';
+import type { QpProblem } from '../solver/types.js';
 import { prosumerLikeQp } from '../tests/solver/prosumerLikeQp.js';
 import { pythonReferenceUnavailableReason, runPythonReference, warnPythonMissing } from '../tests/solver/pythonReference.js';
 
@@ -91,6 +98,47 @@ export async function run(): Promise<void> {
   }
   console.log('ours: Node wall clock; OSQP, Clarabel: their own timers (setup + solve + polish); warm ratio = ours warm / OSQP warm, both polishing.');
   console.log('warm = updateLinearCost with the trades\' terms moved as in one ADMM step, then solve from the previous iterate.');
+  centralisedReference(reason);
+}
+
+/** The DCM QP of a scenario, captured from solveCentralized through a recording backend. */
+function dcmProblem(prosumers: number, days: number): QpProblem {
+  const sc = loadScenario({ generator: true, prosumers, days, start: '2016-08-08', seed: 1 }).scenario;
+  let captured: QpProblem | null = null;
+  solveCentralized(sc, {
+    backend: (problem) => {
+      captured = problem;
+      const r = solveQpInteriorPoint(problem, REFERENCE_SOLVER_SETTINGS);
+      return { status: r.status, x: r.x, objective: r.objective, iterations: r.iterations };
+    },
+  });
+  if (captured === null) throw new Error('solveCentralized did not call its backend');
+  return captured;
+}
+
+function centralisedReference(reason: string | null): void {
+  const problem = dcmProblem(10, 7);
+  console.log(`\ncentralised reference (DCM), generator, N = 10, T = 168: n ${problem.P.n}, m ${problem.A.m}`);
+  console.log('solver                                   | status       | iter  | ms      | objective');
+  const row = (name: string, status: string, iter: number, ms: number, obj: number): void =>
+    console.log(`${name.padEnd(40)} | ${status.padEnd(12)} | ${String(iter).padStart(5)} | ${ms.toFixed(0).padStart(7)} | ${obj.toPrecision(15)}`);
+  solveQpInteriorPoint(problem, REFERENCE_SOLVER_SETTINGS); // JIT warm-up
+  const times: number[] = [];
+  let ipm = solveQpInteriorPoint(problem, REFERENCE_SOLVER_SETTINGS);
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    ipm = solveQpInteriorPoint(problem, REFERENCE_SOLVER_SETTINGS);
+    times.push(performance.now() - t0);
+  }
+  row('interior point (eps 1e-9 abs, 1e-10 rel)', ipm.status, ipm.iterations, median(times), ipm.objective);
+  const t0 = performance.now();
+  const admm = solveQp(problem, MODEL_SOLVER_SETTINGS);
+  row('ADMM (eps 1e-8, <= 20000 it.)', admm.status, admm.iterations, performance.now() - t0, admm.objective);
+  if (reason === null) {
+    const ref = runPythonReference(problem, { eps: 1e-3 });
+    row('Clarabel 0.11.1 (tol 1e-10)', ref.clarabel.status, ref.clarabel.iter, ref.clarabel.solveMs, ref.clarabel.obj);
+  }
+  console.log('ours: Node wall clock, setup (scaling, ordering, symbolic analysis) included, median of 3; Clarabel: its own timer.');
 }
 
 // allow `npx tsx bench/solver.bench.ts`
