@@ -10,9 +10,13 @@ GETH_VERSION=v1.13.15
 GO_TOOLCHAIN=go1.22.12
 gobin="$(go env GOPATH 2>/dev/null || echo "$HOME/go")/bin"
 
-if command -v geth >/dev/null 2>&1 && geth version 2>/dev/null | grep -q "^Version: ${GETH_VERSION#v}"; then
+# the version line of a geth binary, or nothing (captured first: `geth | grep -q` under pipefail
+# fails when grep exits before geth has written everything)
+geth_version() { "$1" version 2>/dev/null | sed -n 's/^Version: //p' || true; }
+
+if command -v geth >/dev/null 2>&1 && [[ "$(geth_version geth)" == "${GETH_VERSION#v}"* ]]; then
   echo "setup: geth ${GETH_VERSION} on PATH"
-elif [ -x "$gobin/geth" ] && "$gobin/geth" version 2>/dev/null | grep -q "^Version: ${GETH_VERSION#v}"; then
+elif [ -x "$gobin/geth" ] && [[ "$(geth_version "$gobin/geth")" == "${GETH_VERSION#v}"* ]]; then
   echo "setup: geth ${GETH_VERSION} at $gobin/geth (cached)"
 elif command -v go >/dev/null 2>&1; then
   echo "setup: building geth ${GETH_VERSION} with ${GO_TOOLCHAIN} (about 1-3 minutes)"
