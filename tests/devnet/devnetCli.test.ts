@@ -24,6 +24,14 @@ describe('derchain devnet and network commands', function () {
     dir = mkdtempSync(join(tmpdir(), 'derchain-cli-'));
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed' || !dir) return;
+    for (const n of readDevnetState(join(dir, 'devnet'))?.nodes ?? []) {
+      const tail = existsSync(n.logFile) ? readFileSync(n.logFile, 'utf8').trimEnd().split('\n').slice(-12).join('\n') : '(no log)';
+      console.log(`--- ${n.name} log tail ---\n${tail}`);
+    }
+  });
+
   after(async () => {
     // if an assertion failed mid-way, make sure nothing is left running
     if (dir && existsSync(join(dir, 'devnet', 'devnet.json'))) await stopDevnet(join(dir, 'devnet'));
@@ -56,19 +64,19 @@ describe('derchain devnet and network commands', function () {
 
   it('devnet up leaves a running network, status sees it from another process, down stops it', async () => {
     const d = join(dir, 'devnet');
-    const up = await cli(['devnet', 'up', '--dir', d, '--base-port', '31600', '--json']);
+    const up = await cli(['devnet', 'up', '--dir', d, '--base-port', '31800', '--json']);
     const info = JSON.parse(up.stdout) as { rpcUrls: string[]; signers: string[] };
     assert.equal(info.rpcUrls.length, 4);
     assert.doesNotMatch(up.stdout, /"0x[0-9a-f]{64}"/, 'no private key in the output');
     // the `up` process has exited; the nodes are still sealing
     const h0 = await blockNumberOf(info.rpcUrls[0]);
-    await waitFor('blocks after up exited', 30_000, async () => ((await blockNumberOf(info.rpcUrls[2])) > h0 + 1 ? true : undefined), 500);
+    await waitFor('blocks after up exited', 60_000, async () => ((await blockNumberOf(info.rpcUrls[2])) > h0 + 1 ? true : undefined), 500);
 
     const st = await cli(['devnet', 'status', '--dir', d, '--json']);
     const status = JSON.parse(st.stdout) as { nodes: { running: boolean; peers?: number; pid: number | null }[] };
     assert.equal(status.nodes.filter((n) => n.running).length, 4);
     assert.ok(status.nodes.every((n) => n.peers === 3));
-    await assert.rejects(cli(['devnet', 'up', '--dir', d, '--base-port', '31600']), /already running/);
+    await assert.rejects(cli(['devnet', 'up', '--dir', d, '--base-port', '31800']), /already running/);
 
     const down = await cli(['devnet', 'down', '--dir', d]);
     assert.match(down.stdout, /stopped v0, v1, v2, v3/);
