@@ -4,7 +4,6 @@
 import {
   createPublicClient,
   createWalletClient,
-  defineChain,
   http,
   type Account,
   type Address,
@@ -16,6 +15,7 @@ import {
 import { CoordinatorClient } from './coordinatorClient.js';
 import { deployCoordinator } from './deployCoordinator.js';
 import { startAnvil, type AnvilHandle, type AnvilOptions } from './localAnvil.js';
+import { chainFor } from './rpcEndpoint.js';
 
 export interface DevChain {
   anvil: AnvilHandle;
@@ -35,12 +35,7 @@ export async function startDevChain(opts: AnvilOptions = {}): Promise<DevChain> 
   try {
     const probe = createPublicClient({ transport: http(anvil.rpcUrl) });
     const chainId = await probe.getChainId();
-    const chain = defineChain({
-      id: chainId,
-      name: 'anvil',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [anvil.rpcUrl] } },
-    });
+    const chain = chainFor(chainId, anvil.rpcUrl, 'anvil');
     const publicClient = createPublicClient({ chain, transport: http(anvil.rpcUrl), pollingInterval: 50 });
     const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses();
     const wallets = new Map<number, WalletClient<Transport, Chain, Account>>();

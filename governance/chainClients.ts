@@ -4,7 +4,6 @@
 import {
   createPublicClient,
   createWalletClient,
-  defineChain,
   http,
   type Account,
   type Chain,
@@ -14,31 +13,7 @@ import {
   type WalletClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/** Throws unless `url` is an http(s)/ws(s) URL on a loopback host. */
-export function assertLoopbackRpc(url: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new Error(`not a URL: ${url}`);
-  }
-  if (!['http:', 'https:', 'ws:', 'wss:'].includes(parsed.protocol)) throw new Error(`unsupported RPC scheme in ${url}`);
-  if (!LOOPBACK_HOSTS.has(parsed.hostname)) {
-    throw new Error(`RPC endpoint ${parsed.host} is not a loopback address; derchain only talks to 127.0.0.1`);
-  }
-}
-
-export function chainFor(chainId: number, rpcUrl: string): Chain {
-  return defineChain({
-    id: chainId,
-    name: `derchain-${chainId}`,
-    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
-}
+import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
 
 export interface NodeClients {
   publicClient: PublicClient<Transport, Chain>;

@@ -1,7 +1,7 @@
 // The node's clique JSON-RPC namespace (geth; Besu has the same methods): the signer set, this
 // node's pending votes, casting and discarding a vote, and the sealer of a block.
 import { createPublicClient, getAddress, http, rpcSchema, type Address, type Hash } from 'viem';
-import { assertLoopbackRpc } from './chainClients.js';
+import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
 
 type CliqueSchema = [
   { Method: 'clique_getSigners'; Parameters: [] | [string]; ReturnType: Address[] },

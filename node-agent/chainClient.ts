@@ -5,7 +5,6 @@
 // so a retry can never produce a second submission.
 import {
   createPublicClient,
-  defineChain,
   encodeFunctionData,
   http,
   keccak256,
@@ -18,6 +17,7 @@ import {
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { CoordinatorClient, type RoundParamsView, type RoundStateView, type RowView } from '../contracts/coordinatorClient.js';
 import { compileCoordinator } from '../contracts/compileCoordinator.js';
+import { chainFor } from '../contracts/rpcEndpoint.js';
 import { withRetry, type RetryOptions } from './retry.js';
 
 export interface SubmitOutcome {
@@ -70,12 +70,7 @@ export class HttpChainClient implements ChainClient {
   static async connect(opts: HttpChainClientOptions): Promise<HttpChainClient> {
     const probe = createPublicClient({ transport: http(opts.rpcUrl) });
     const chainId = await withRetry(() => probe.getChainId(), opts.retry);
-    const chain = defineChain({
-      id: chainId,
-      name: `derchain-${chainId}`,
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [opts.rpcUrl] } },
-    });
+    const chain = chainFor(chainId, opts.rpcUrl);
     const publicClient = createPublicClient({ chain, transport: http(opts.rpcUrl, { retryCount: 0 }), pollingInterval: opts.pollMs ?? 100 });
     return new HttpChainClient(publicClient, opts);
   }

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import {
   createPublicClient,
   createWalletClient,
-  defineChain,
   http,
   parseEther,
   type Account,
@@ -35,7 +34,7 @@ import { startAnvil, type AnvilHandle } from '../contracts/localAnvil.js';
 import type { Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from './agentData.js';
 import { createKeystore } from './keystore.js';
-import { assertLoopbackRpc } from './loopback.js';
+import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
 import { fetchRoundEvents, replayRound, type ReplayReport } from './roundReplay.js';
 
 export interface PilotOptions {
@@ -91,10 +90,6 @@ export interface PilotResult {
 const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function chainOf(id: number, url: string): Chain {
-  return defineChain({ id, name: `derchain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [url] } } });
-}
-
 export async function runPilot(o: PilotOptions): Promise<PilotResult> {
   const { scenario, log } = o;
   const admm: AdmmOptions = { ...DEFAULT_ADMM_OPTIONS, ...o.admm };
@@ -122,7 +117,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
     }
     rpcUrls.forEach(assertLoopbackRpc);
     const probe = createPublicClient({ transport: http(rpcUrls[0]) });
-    const chain = chainOf(await probe.getChainId(), rpcUrls[0]);
+    const chain = chainFor(await probe.getChainId(), rpcUrls[0]);
     const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(rpcUrls[0]), pollingInterval: 50 });
     let operator: WalletClient<Transport, Chain, Account>;
     if (anvil) {

@@ -4,8 +4,8 @@
 // the node still has the state) bit for bit. Prints each mismatch with its pair and slot; exit 1
 // on any mismatch.
 import type { Command } from 'commander';
-import { createPublicClient, defineChain, getAddress, http, type Address } from 'viem';
-import { assertLoopbackRpc } from '../../node-agent/loopback.js';
+import { createPublicClient, getAddress, http, type Address } from 'viem';
+import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
 
 interface VerifyFlags {
@@ -23,7 +23,7 @@ async function verify(flags: VerifyFlags): Promise<void> {
   assertLoopbackRpc(flags.rpc);
   const probe = createPublicClient({ transport: http(flags.rpc) });
   const id = await probe.getChainId();
-  const chain = defineChain({ id, name: `derchain-${id}`, nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [flags.rpc] } } });
+  const chain = chainFor(id, flags.rpc);
   const publicClient = createPublicClient({ chain, transport: http(flags.rpc) });
   const address = flags.contract ? getAddress(flags.contract) : await findContract(flags.rpc);
   const report = await verifyRound(publicClient, address, BigInt(flags.round));
