@@ -7,22 +7,12 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import type { Hex } from 'viem';
-import { DEFAULT_ADMM_OPTIONS } from '../../admm/engine.js';
-import { loadScenario } from '../../data/loadScenario.js';
 import { DerchainInputError } from '../../model/errors.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../node-agent/pilot.js';
+import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
 
-interface PilotFlags {
-  data?: string;
-  generator?: boolean;
-  params?: string;
-  prosumers?: string;
-  start?: string;
-  days?: string;
-  seed?: string;
-  rho?: string;
-  maxIterations?: string;
+interface PilotFlags extends ScenarioFlags {
   rpc?: string[];
   operatorKeyFile?: string;
   blockTime?: string;
@@ -31,31 +21,14 @@ interface PilotFlags {
   json?: boolean;
 }
 
-function num(name: string, text: string | undefined, ok: (v: number) => boolean, rule: string): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new DerchainInputError(`--${name} must be ${rule} (got ${JSON.stringify(text)})`, { field: name });
-  return v;
-}
+const LIMITS = { maxProsumers: 64, maxDays: 7 };
 
 async function pilot(flags: PilotFlags): Promise<void> {
   const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
-  const prosumers = num('prosumers', flags.prosumers, (v) => Number.isInteger(v) && v >= 2 && v <= 64, 'a whole number from 2 to 64');
-  const days = num('days', flags.days, (v) => v > 0 && v <= 7, 'a positive number of days (at most 7)');
-  const seed = num('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
-  const rho = num('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
-  const maxIterations = num('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
-  const blockTime = num('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
-  const deadlineBlocks = num('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
-  const { scenario } = loadScenario({
-    ...(flags.data !== undefined ? { data: flags.data } : {}),
-    ...(flags.generator ? { generator: true } : {}),
-    ...(flags.params !== undefined ? { params: flags.params } : {}),
-    prosumers: prosumers ?? 10,
-    ...(flags.start !== undefined ? { start: flags.start } : {}),
-    ...(days !== undefined ? { days } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-  });
+  const { scenario, rho, maxIterations } = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
+  if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
+  const blockTime = numberFlag('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
+  const deadlineBlocks = numberFlag('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
   const tty = process.stderr.isTTY === true;
@@ -124,24 +97,28 @@ async function pilot(flags: PilotFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  program
-    .command('pilot')
-    .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract, one agent process per prosumer, report with gas')
-    .option('--data <path>', 'long-format CSV file or extract directory (default: shared extract if present, else generator)')
-    .option('--generator', 'use the built-in generator')
-    .option('--params <file>', 'DER parameters per prosumer id, YAML or JSON')
-    .option('--prosumers <n>', 'number of prosumers (2-64)', '10')
-    .option('--start <date>', 'first slot')
-    .option('--days <d>', 'length of the period in days (T = 24 per day)')
-    .option('--seed <s>', 'generator seed')
-    .option('--rho <r>', 'initial rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
-    .option('--max-iterations <k>', 'iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
+  addScenarioOptions(
+    program
+      .command('pilot')
+      .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract, one agent process per prosumer, report with gas'),
+    LIMITS,
+  )
     .option('--rpc <url...>', 'existing loopback node(s); agents are spread round-robin (default: start anvil)')
     .option('--operator-key-file <file>', 'file with the funded operator key (with --rpc)')
     .option('--block-time <s>', 'anvil block period in seconds (default: automine)')
     .option('--deadline-blocks <b>', 'blocks before advance() may fill in a missing prosumer')
     .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
     .option('--json', 'print one JSON object on stdout')
+    .addHelpText(
+      'after',
+      `${DATA_HELP}
+Examples:
+  $ derchain pilot                                      # anvil, 10 agents, one day, report in out/
+  $ derchain pilot --json --prosumers 5                 # one JSON object on stdout
+  $ derchain pilot --block-time 1 --out out/pilot-1s    # real 1 s block period
+  $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key
+`,
+    )
     .action(async (flags: PilotFlags) => {
       try {
         await pilot(flags);

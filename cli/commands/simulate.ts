@@ -9,51 +9,25 @@ import { CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import pino from 'pino';
-import { DEFAULT_ADMM_OPTIONS, runAdmmAsync } from '../../admm/engine.js';
+import { runAdmmAsync } from '../../admm/engine.js';
 import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
-import { DATA_DIR_ENV } from '../../data/dataLocation.js';
-import { GENERATOR_DEFAULTS } from '../../data/generator.js';
-import { loadScenario, type DataOrigin } from '../../data/loadScenario.js';
+import type { DataOrigin } from '../../data/loadScenario.js';
 import { DerchainInputError } from '../../model/errors.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
+import { addScenarioOptions, DATA_HELP, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_BAD_INPUT = 2;
 
-interface SimulateFlags {
-  data?: string;
-  generator?: boolean;
-  params?: string;
-  prosumers?: string;
-  start?: string;
-  days?: string;
-  seed?: string;
-  rho?: string;
-  maxIterations?: string;
-  drMode?: string;
+interface SimulateFlags extends ScenarioFlags {
   json?: boolean;
   out?: string;
 }
 
-function numberFlag(name: string, text: string | undefined, check: (v: number) => boolean, rule: string): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) {
-    throw new DerchainInputError(`--${name} must be ${rule} (got ${JSON.stringify(text)})`, { field: name });
-  }
-  return v;
-}
-
-function prosumersFlag(text: string | undefined): number | string[] | undefined {
-  if (text === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(text)) return numberFlag('prosumers', text, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
-  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (ids.length === 0) throw new DerchainInputError('--prosumers must be a number or a comma-separated list of ids', { field: 'prosumers' });
-  return ids;
-}
+const LIMITS = { maxDays: 366 };
 
 function describeOrigin(origin: DataOrigin): string {
   switch (origin.kind) {
@@ -178,26 +152,7 @@ function progressReporter(maxIterations: number) {
 }
 
 async function simulate(flags: SimulateFlags): Promise<void> {
-  const days = numberFlag('days', flags.days, (v) => v > 0 && v <= 366, 'a positive number of days (at most 366)');
-  const seed = numberFlag('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
-  const rho = numberFlag('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
-  const maxIterations =
-    numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
-  const drMode = flags.drMode ?? 'baseline';
-  if (drMode !== 'baseline' && drMode !== 'paper') {
-    throw new DerchainInputError(`--dr-mode must be baseline or paper (got ${JSON.stringify(drMode)})`, { field: 'dr-mode' });
-  }
-  const prosumers = prosumersFlag(flags.prosumers);
-  const { scenario, origin } = loadScenario({
-    ...(flags.data !== undefined ? { data: flags.data } : {}),
-    ...(flags.generator ? { generator: true } : {}),
-    ...(flags.params !== undefined ? { params: flags.params } : {}),
-    ...(prosumers !== undefined ? { prosumers } : {}),
-    ...(flags.start !== undefined ? { start: flags.start } : {}),
-    ...(days !== undefined ? { days } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    modelOptions: { demandResponse: drMode },
-  });
+  const { scenario, origin, rho, maxIterations } = scenarioFromFlags(flags, LIMITS);
   const progress = progressReporter(maxIterations);
   progress.log.info(
     { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, rho, maxIterations },
@@ -221,23 +176,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   }
 }
 
-const HELP_AFTER = `
-Data (first match wins):
-  --data FILE       a CSV in the project's long format (docs/data-format.md): one row per
-                    prosumer and slot, columns timestamp, prosumer, load_kW, pv_kW,
-                    outdoor_temp_C and optionally price_per_kWh
-  --data DIR        a directory with the shared extract's yearly files (load_kW.csv, ...)
-  --generator       the built-in generator (${GENERATOR_DEFAULTS.location.name}, from ${GENERATOR_DEFAULTS.start})
-  (nothing)         the shared extract at ../shared/data next to the repository
-                    (${DATA_DIR_ENV} overrides; set it empty to turn it off), else the generator
-
-Period and prosumers: --start picks the first slot (a date means local midnight as the file
-writes it), --days the length (default 1), --prosumers the first N (for the extract: its
-recommended homes first) or a list of ids such as H01,H03.
-
-Parameters: --params FILE (YAML or JSON) maps prosumer ids (or "*" for all others) to DER
-parameters; prosumers not listed get seeded defaults (model/defaults.ts).
-
+const HELP_AFTER = `${DATA_HELP}
 Examples:
   $ derchain simulate                                   # 10 prosumers, 1 day, default data
   $ derchain simulate --prosumers 3 --json              # small run, one JSON object on stdout
@@ -250,19 +189,10 @@ Exit codes: 0 ok, 1 error, 2 bad input (the message names file, line, prosumer a
 `;
 
 export function register(program: Command): void {
-  program
-    .command('simulate')
-    .description('Coordinate the prosumers in memory: centralised optimum and ADMM, with an optional HTML report')
-    .option('--data <path>', 'long-format CSV file or extract directory (default: shared extract if present, else generator)')
-    .option('--generator', 'use the built-in generator even when the shared extract is present')
-    .option('--params <file>', 'DER parameters per prosumer id, YAML or JSON')
-    .option('--prosumers <n|ids>', 'number of prosumers, or comma-separated ids (default: all, 10 for extract and generator)')
-    .option('--start <date>', 'first slot: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM, or an ISO instant with offset')
-    .option('--days <d>', 'length of the period in days', '1')
-    .option('--seed <s>', 'seed of the generator and of the default parameters', '1')
-    .option('--rho <r>', 'initial ADMM penalty rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
-    .option('--max-iterations <k>', 'ADMM iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
-    .option('--dr-mode <mode>', 'demand response: baseline (reduction below a baseline import) or paper (eq. 12 as printed)', 'baseline')
+  addScenarioOptions(
+    program.command('simulate').description('Coordinate the prosumers in memory: centralised optimum and ADMM, with an optional HTML report'),
+    LIMITS,
+  )
     .option('--json', 'print one JSON object on stdout (progress and logs stay on stderr)')
     .option('--out <dir>', 'write the report (report.html, schedules.csv, trades.csv, summary.json) to DIR')
     .addHelpText('after', HELP_AFTER)

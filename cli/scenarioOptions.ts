@@ -1,0 +1,121 @@
+// The options every coordination command shares (`simulate`, `pilot`): where the data comes from,
+// the period and prosumers, DER parameters, demand-response mode and the ADMM knobs; their
+// parsing into a Scenario with errors that name the flag.
+import type { Command } from 'commander';
+import { DEFAULT_ADMM_OPTIONS } from '../admm/engine.js';
+import { DATA_DIR_ENV } from '../data/dataLocation.js';
+import { GENERATOR_DEFAULTS } from '../data/generator.js';
+import { loadScenario, type LoadedScenario } from '../data/loadScenario.js';
+import { DerchainInputError } from '../model/errors.js';
+
+export interface ScenarioFlags {
+  data?: string;
+  generator?: boolean;
+  params?: string;
+  prosumers?: string;
+  start?: string;
+  days?: string;
+  seed?: string;
+  rho?: string;
+  maxIterations?: string;
+  drMode?: string;
+}
+
+export interface ScenarioLimits {
+  /** largest number of prosumers the command accepts */
+  maxProsumers?: number;
+  /** longest period in days */
+  maxDays: number;
+}
+
+export function numberFlag(name: string, text: string | undefined, check: (v: number) => boolean, rule: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) {
+    throw new DerchainInputError(`--${name} must be ${rule} (got ${JSON.stringify(text)})`, { field: name });
+  }
+  return v;
+}
+
+function prosumersFlag(text: string | undefined, max: number | undefined): number | string[] | undefined {
+  if (text === undefined) return undefined;
+  const upTo = max ?? Number.MAX_SAFE_INTEGER;
+  const rule = max ? `a whole number from 1 to ${max}` : 'a whole number >= 1';
+  if (/^\s*\d+\s*$/.test(text)) return numberFlag('prosumers', text, (v) => Number.isInteger(v) && v >= 1 && v <= upTo, rule);
+  const ids = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (ids.length === 0) throw new DerchainInputError('--prosumers must be a number or a comma-separated list of ids', { field: 'prosumers' });
+  if (ids.length > upTo) throw new DerchainInputError(`--prosumers lists ${ids.length} ids; at most ${upTo}`, { field: 'prosumers' });
+  return ids;
+}
+
+/** Registers the shared options on a command. */
+export function addScenarioOptions(cmd: Command, limits: ScenarioLimits): Command {
+  return cmd
+    .option('--data <path>', 'long-format CSV file or extract directory (default: shared extract if present, else generator)')
+    .option('--generator', 'use the built-in generator even when the shared extract is present')
+    .option('--params <file>', 'DER parameters per prosumer id, YAML or JSON')
+    .option(
+      '--prosumers <n|ids>',
+      `number of prosumers${limits.maxProsumers ? ` (at most ${limits.maxProsumers})` : ''}, or comma-separated ids (default: 10 for extract and generator)`,
+    )
+    .option('--start <date>', 'first slot: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM, or an ISO instant with offset')
+    .option('--days <d>', `length of the period in days (at most ${limits.maxDays})`, '1')
+    .option('--seed <s>', 'seed of the generator and of the default parameters', '1')
+    .option('--rho <r>', 'initial ADMM penalty rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
+    .option('--max-iterations <k>', 'ADMM iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
+    .option('--dr-mode <mode>', 'demand response: baseline (reduction below a baseline import) or paper (eq. 12 as printed)', 'baseline');
+}
+
+export interface ParsedScenarioFlags extends LoadedScenario {
+  rho: number;
+  maxIterations: number;
+}
+
+/** Reads and checks the scenario the flags describe (DerchainInputError on bad input). */
+export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits): ParsedScenarioFlags {
+  const days = numberFlag('days', flags.days, (v) => v > 0 && v <= limits.maxDays, `a positive number of days (at most ${limits.maxDays})`);
+  const seed = numberFlag('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
+  const rho = numberFlag('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
+  const maxIterations =
+    numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
+  const drMode = flags.drMode ?? 'baseline';
+  if (drMode !== 'baseline' && drMode !== 'paper') {
+    throw new DerchainInputError(`--dr-mode must be baseline or paper (got ${JSON.stringify(drMode)})`, { field: 'dr-mode' });
+  }
+  const prosumers = prosumersFlag(flags.prosumers, limits.maxProsumers);
+  const loaded = loadScenario({
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(flags.generator ? { generator: true } : {}),
+    ...(flags.params !== undefined ? { params: flags.params } : {}),
+    ...(prosumers !== undefined ? { prosumers } : {}),
+    ...(flags.start !== undefined ? { start: flags.start } : {}),
+    ...(days !== undefined ? { days } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    modelOptions: { demandResponse: drMode },
+  });
+  if (limits.maxProsumers !== undefined && loaded.scenario.prosumers.length > limits.maxProsumers) {
+    throw new DerchainInputError(`the data has ${loaded.scenario.prosumers.length} prosumers; give --prosumers (at most ${limits.maxProsumers})`, {
+      field: 'prosumers',
+    });
+  }
+  return { ...loaded, rho, maxIterations };
+}
+
+/** Help text on the data flags, shared by the commands. */
+export const DATA_HELP = `
+Data (first match wins):
+  --data FILE       a CSV in the project's long format (docs/data-format.md): one row per
+                    prosumer and slot, columns timestamp, prosumer, load_kW, pv_kW,
+                    outdoor_temp_C and optionally price_per_kWh
+  --data DIR        a directory with the shared extract's yearly files (load_kW.csv, ...)
+  --generator       the built-in generator (${GENERATOR_DEFAULTS.location.name}, from ${GENERATOR_DEFAULTS.start})
+  (nothing)         the shared extract at ../shared/data next to the repository
+                    (${DATA_DIR_ENV} overrides; set it empty to turn it off), else the generator
+
+Period and prosumers: --start picks the first slot (a date means local midnight as the file
+writes it), --days the length (default 1), --prosumers the first N (for the extract: its
+recommended homes first) or a list of ids such as H01,H03.
+
+Parameters: --params FILE (YAML or JSON) maps prosumer ids (or "*" for all others) to DER
+parameters; prosumers not listed get seeded defaults (model/defaults.ts).
+`;
