@@ -35,30 +35,36 @@ export interface ProsumerTotals {
   peakPurchaseKW: number;
 }
 
-export interface ReportSummary {
+/** The headline figures of a run, as `simulate --json` and `pilot --json` print them. */
+export const HEADLINE_FIELDS = [
+  'iterations',
+  'converged',
+  'admmObjective',
+  'centralizedObjective',
+  'relativeGap',
+  'primalResidual',
+  'dualResidual',
+  'seconds',
+  'centralizedSeconds',
+] as const;
+
+export type HeadlineFigures = Pick<CoordinationResult, (typeof HEADLINE_FIELDS)[number]>;
+
+export function headlineFigures(result: CoordinationResult): HeadlineFigures {
+  return Object.fromEntries(HEADLINE_FIELDS.map((k) => [k, result[k]])) as HeadlineFigures;
+}
+
+export interface ReportSummary extends HeadlineFigures, Pick<CoordinationResult, 'prosumers' | 'horizon' | 'dtHours' | 'history'> {
   title: string;
   source: string;
   generatedAt: string;
   currency: string;
-  prosumers: string[];
-  horizon: number;
-  dtHours: number;
   start: string;
   end: string;
   options: Scenario['options'];
-  iterations: number;
-  converged: boolean;
-  admmObjective: number;
-  centralizedObjective: number;
-  relativeGap: number;
-  primalResidual: number;
-  dualResidual: number;
-  seconds: number;
-  centralizedSeconds: number;
   biggestSeller: string;
   biggestBuyer: string;
   totals: ProsumerTotals[];
-  history: IterationRecord[];
   gasPerIteration?: number[];
   notes: string[];
 }
@@ -104,15 +110,7 @@ export function buildSummary(result: CoordinationResult, scenario: Scenario, ext
     start: result.timestamps[0] ?? '',
     end: result.timestamps[result.timestamps.length - 1] ?? '',
     options: scenario.options,
-    iterations: result.iterations,
-    converged: result.converged,
-    admmObjective: result.admmObjective,
-    centralizedObjective: result.centralizedObjective,
-    relativeGap: result.relativeGap,
-    primalResidual: result.primalResidual,
-    dualResidual: result.dualResidual,
-    seconds: result.seconds,
-    centralizedSeconds: result.centralizedSeconds,
+    ...headlineFigures(result),
     biggestSeller: result.prosumers[seller] ?? '',
     biggestBuyer: result.prosumers[buyer] ?? '',
     totals: result.admmSchedules.map((s) => totalsOf(s, result.centralSchedules.find((c) => c.id === s.id), scenario)),

@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import pino from 'pino';
 import type { Hex } from 'viem';
 import { DerchainInputError } from '../../model/errors.js';
+import { headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../node-agent/pilot.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
@@ -63,13 +64,9 @@ async function pilot(flags: PilotFlags): Promise<void> {
   const summary = {
     prosumers: scenario.prosumers.length,
     horizon: scenario.horizon,
+    ...(r ? headlineFigures(r) : { admmObjective: null, centralizedObjective: null, relativeGap: null, primalResidual: null, dualResidual: null }),
     iterations: result.iterations,
     converged: result.converged,
-    admmObjective: r?.admmObjective ?? null,
-    centralizedObjective: r?.centralizedObjective ?? null,
-    relativeGap: r?.relativeGap ?? null,
-    primalResidual: r?.primalResidual ?? null,
-    dualResidual: r?.dualResidual ?? null,
     seconds: result.seconds,
     gasPerIteration: gasPerIteration.length ? Math.max(...gasPerIteration) : 0,
     gasTotal: Number(result.gasTotal),

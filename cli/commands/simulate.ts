@@ -14,7 +14,7 @@ import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
 import type { DataOrigin } from '../../data/loadScenario.js';
 import { DerchainInputError } from '../../model/errors.js';
 import type { Scenario } from '../../model/scenario.js';
-import { buildSummary } from '../../report/reportSummary.js';
+import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
 import { addScenarioOptions, DATA_HELP, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
 
@@ -53,15 +53,7 @@ export function jsonSummary(result: CoordinationResult, scenario: Scenario, orig
     dataOrigin: origin.kind,
     demandResponse: scenario.options.demandResponse,
     rho: extra.rho,
-    iterations: result.iterations,
-    converged: result.converged,
-    admmObjective: result.admmObjective,
-    centralizedObjective: result.centralizedObjective,
-    relativeGap: result.relativeGap,
-    primalResidual: result.primalResidual,
-    dualResidual: result.dualResidual,
-    seconds: result.seconds,
-    centralizedSeconds: result.centralizedSeconds,
+    ...headlineFigures(result),
     ...(extra.reportDir !== undefined ? { reportDir: extra.reportDir } : {}),
   };
 }
