@@ -60,7 +60,10 @@ export function generateNetwork(spec: ConsortiumSpec, opts: GenerateOptions = {}
   const endpoints: NodeEndpoint[] = keyed.map((n) => ({ name: n.name, role: n.role, host: n.host, p2pPort: n.p2pPort, rpcPort: n.rpcPort, enode: n.enode }));
   const validatorAddresses = keyed.filter((n) => n.role === 'validator').map((n) => addressOf(n.nodeKeyHex));
   const accounts = spec.accounts.map((a) => ({ address: a.address as `0x${string}`, balanceWei: a.balance }));
-  const besuGenesis = besuGenesisOf(spec, validatorAddresses, accounts);
+  const genesisValidators = keyed
+    .filter((n) => n.role === 'validator')
+    .map((n) => ({ address: addressOf(n.nodeKeyHex), enode: n.enode, name: n.name }));
+  const besuGenesis = besuGenesisOf(spec, genesisValidators, accounts);
   const gethGenesis = gethGenesisOf(spec, validatorAddresses, accounts);
   const genesisText = JSON.stringify(besuGenesis, null, 2) + '\n';
   const permissions = permissionsConfigToml(endpoints);

@@ -6,6 +6,7 @@
 //   limit, difficulty and timestamps. Both activate every fork up to London at block 0 and stop
 //   there: geth 1.13's Clique refuses Shanghai headers, so the chain is London-level for both.
 import { numberToHex, type Hex } from 'viem';
+import { qbftContractModeGenesis } from '../governance/qbftGenesis.js';
 import { cliqueExtraData, qbftExtraData } from './extraData.js';
 import type { ConsortiumSpec } from './spec.js';
 
@@ -67,7 +68,15 @@ function header(extraData: Hex, spec: ConsortiumSpec, mixHash: Hex, accounts: re
   };
 }
 
-export function besuGenesisOf(spec: ConsortiumSpec, validatorAddresses: readonly `0x${string}`[], accounts: readonly GenesisAccount[]): object {
+/** A validator as the genesis needs it: signer address, and enode and name for contract mode. */
+export interface GenesisValidator {
+  address: `0x${string}`;
+  enode: string;
+  name: string;
+}
+
+export function besuGenesisOf(spec: ConsortiumSpec, validators: readonly GenesisValidator[], accounts: readonly GenesisAccount[]): object {
+  const validatorAddresses = validators.map((v) => v.address);
   if (spec.consensus === 'clique') {
     return {
       config: {
@@ -82,17 +91,32 @@ export function besuGenesisOf(spec: ConsortiumSpec, validatorAddresses: readonly
       ...header(cliqueExtraData(validatorAddresses), spec, ZERO32, accounts),
     };
   }
-  return {
-    config: {
-      chainId: spec.chainId,
-      ...forks(),
-      qbft: {
-        blockperiodseconds: spec.blockPeriodSeconds,
-        epochlength: spec.epoch,
-        requesttimeoutseconds: qbftRequestTimeout(spec),
-        ...(spec.createEmptyBlocks ? {} : { emptyblockperiodseconds: Math.max(60, spec.blockPeriodSeconds) }),
+  const qbft = {
+    blockperiodseconds: spec.blockPeriodSeconds,
+    epochlength: spec.epoch,
+    requesttimeoutseconds: qbftRequestTimeout(spec),
+    ...(spec.createEmptyBlocks ? {} : { emptyblockperiodseconds: Math.max(60, spec.blockPeriodSeconds) }),
+  };
+  if (spec.governance?.validatorSelection === 'contract') {
+    // validators come from the pre-deployed governance contract; the extraData lists none
+    const mode = qbftContractModeGenesis(
+      {
+        members: spec.governance.members,
+        validators: validators.map((v) => ({ address: v.address, enode: v.enode, label: v.name })),
+        votingPeriodSeconds: spec.governance.votingPeriodSeconds,
       },
-    },
+      { blockPeriodSeconds: spec.blockPeriodSeconds, epochLength: spec.epoch, requestTimeoutSeconds: qbft.requesttimeoutseconds, ...(spec.governance.contractAddress ? { contractAddress: spec.governance.contractAddress as `0x${string}` } : {}) },
+    );
+    const base = header(qbftExtraData([]), spec, BFT_MIX_HASH, accounts);
+    const contractAlloc = Object.fromEntries(Object.entries(mode.alloc).map(([a, entry]) => [a.slice(2), entry]));
+    return {
+      config: { chainId: spec.chainId, ...forks(), qbft: { ...qbft, validatorcontractaddress: mode.qbft.validatorcontractaddress } },
+      ...base,
+      alloc: { ...base.alloc, ...contractAlloc },
+    };
+  }
+  return {
+    config: { chainId: spec.chainId, ...forks(), qbft },
     ...header(qbftExtraData(validatorAddresses), spec, BFT_MIX_HASH, accounts),
   };
 }

@@ -58,6 +58,32 @@ const accountSchema = z.strictObject({
 
 const RPC_APIS = ['ETH', 'NET', 'WEB3', 'CLIQUE', 'QBFT', 'TXPOOL', 'ADMIN', 'DEBUG', 'PERM', 'TRACE'] as const;
 
+/**
+ * Consortium governance in the genesis (QBFT only): with `validatorSelection: contract`, Besu takes
+ * the validator set from the governance contract's getValidators() at `contractAddress`, which the
+ * genesis pre-deploys with these members and the spec's validators.
+ */
+const governanceSchema = z.strictObject({
+  validatorSelection: z.enum(['genesis', 'contract']).default('genesis'),
+  members: z
+    .array(
+      z.strictObject({
+        address: z
+          .string()
+          .refine((a) => isAddress(a, { strict: true }), 'must be a 20-byte hex address (0x...) with a valid checksum if mixed case')
+          .transform((a) => getAddress(a)),
+        name: z.string().min(1),
+      }),
+    )
+    .default([]),
+  votingPeriodSeconds: z.number().int().min(60).default(604800),
+  contractAddress: z
+    .string()
+    .refine((a) => isAddress(a, { strict: true }), 'must be a 20-byte hex address')
+    .transform((a) => getAddress(a))
+    .optional(),
+});
+
 const rpcSchema = z.strictObject({
   apis: z.array(z.enum(RPC_APIS)).min(1).optional(),
   /** Extra host names allowed to call the JSON-RPC API (Besu host-allowlist); "*" is refused. */
@@ -87,6 +113,7 @@ export const consortiumSpecSchema = z
     bootnodes: z.array(nodeName).default([]),
     accounts: z.array(accountSchema).default([]),
     rpc: rpcSchema.default({ hostAllowlist: [] }),
+    governance: governanceSchema.optional(),
     /** Docker image for docker-compose.yml; defaults per consensus (see besuRelease.ts). */
     besuImage: z.string().regex(/^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/, 'must be an image reference like hyperledger/besu:26.2.0').optional(),
   })
@@ -118,6 +145,14 @@ export const consortiumSpecSchema = z
     });
     if (spec.consensus === 'clique' && spec.rpc.apis?.includes('QBFT')) {
       ctx.addIssue({ code: 'custom', path: ['rpc', 'apis'], message: 'QBFT API on a clique network' });
+    }
+    if (spec.governance?.validatorSelection === 'contract') {
+      if (spec.consensus !== 'qbft') {
+        ctx.addIssue({ code: 'custom', path: ['governance', 'validatorSelection'], message: 'contract validator selection is a QBFT option (Clique votes go through the validator bridge)' });
+      }
+      if (spec.governance.members.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['governance', 'members'], message: 'contract validator selection needs at least one governance member' });
+      }
     }
     if (spec.consensus === 'qbft' && spec.rpc.apis?.includes('CLIQUE')) {
       ctx.addIssue({ code: 'custom', path: ['rpc', 'apis'], message: 'CLIQUE API on a qbft network' });
