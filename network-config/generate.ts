@@ -43,7 +43,7 @@ export interface GeneratedNetwork {
 }
 
 export interface GenerateOptions {
-  /** Derive keys from this seed (reproducible, for tests only); random keys otherwise. */
+  /** Derive keys from this seed (a 32-byte random secret in production, e.g. infra's keySeed; a short public seed in tests); random keys otherwise. */
   seed?: string;
 }
 

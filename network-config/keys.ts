@@ -17,7 +17,12 @@ export function randomPrivateKey(): PrivateKeyHex {
   return bytesToHex(secp256k1.utils.randomPrivateKey()).slice(2);
 }
 
-/** keccak256(seed ":" label [":" counter]) until it is a valid scalar: reproducible keys for tests. */
+/**
+ * keccak256(seed ":" label [":" counter]) until it is a valid scalar: reproducible keys. With a
+ * secret seed of 32 random bytes (infra's `derchain:keySeed`) the keys are as strong as random
+ * ones and can be re-derived on every `pulumi up`; tests use short public seeds, which give
+ * public keys and are for tests only.
+ */
 export function derivedPrivateKey(seed: string, label: string): PrivateKeyHex {
   for (let counter = 0; ; counter++) {
     const h = keccak256(stringToHex(counter === 0 ? `${seed}:${label}` : `${seed}:${label}:${counter}`)).slice(2);
