@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, createWalletClient, defineChain, http, parseEther, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { sortSigners } from '../../network-config/extraData.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
@@ -20,7 +21,6 @@ interface RpcBlock {
   extraData: Hex;
 }
 
-const BASE_PORT = 31400;
 
 describe('Clique devnet: four geth validators on loopback', function () {
   this.timeout(240_000);
@@ -31,7 +31,7 @@ describe('Clique devnet: four geth validators on loopback', function () {
     const geth = findGeth(); // throws "geth not found ... install it with ..." when missing
     assertCliqueCapableGeth(geth);
     dir = mkdtempSync(join(tmpdir(), 'derchain-devnet-'));
-    net = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort: BASE_PORT, seed: 'devnet-test', geth });
+    net = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort: await freeDevnetBasePort(4), seed: 'devnet-test', geth });
   });
 
   after(async () => {

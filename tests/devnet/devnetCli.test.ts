@@ -1,6 +1,7 @@
 // `derchain devnet up|status|down` across processes: `up` returns with the nodes still running and
 // their pids/ports in DIR/devnet.json; `status` and `down` from other processes find them.
 // Also `derchain network generate` end to end. Needs geth 1.13.x (fails with install hint otherwise).
+import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -64,7 +65,8 @@ describe('derchain devnet and network commands', function () {
 
   it('devnet up leaves a running network, status sees it from another process, down stops it', async () => {
     const d = join(dir, 'devnet');
-    const up = await cli(['devnet', 'up', '--dir', d, '--base-port', '31800', '--json']);
+    const basePort = String(await freeDevnetBasePort(4));
+    const up = await cli(['devnet', 'up', '--dir', d, '--base-port', basePort, '--json']);
     const info = JSON.parse(up.stdout) as { rpcUrls: string[]; signers: string[] };
     assert.equal(info.rpcUrls.length, 4);
     assert.doesNotMatch(up.stdout, /"0x[0-9a-f]{64}"/, 'no private key in the output');
@@ -76,7 +78,7 @@ describe('derchain devnet and network commands', function () {
     const status = JSON.parse(st.stdout) as { nodes: { running: boolean; peers?: number; pid: number | null }[] };
     assert.equal(status.nodes.filter((n) => n.running).length, 4);
     assert.ok(status.nodes.every((n) => n.peers === 3));
-    await assert.rejects(cli(['devnet', 'up', '--dir', d, '--base-port', '31800']), /already running/);
+    await assert.rejects(cli(['devnet', 'up', '--dir', d, '--base-port', basePort]), /already running/);
 
     const down = await cli(['devnet', 'down', '--dir', d]);
     assert.match(down.stdout, /stopped v0, v1, v2, v3/);

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadScenario } from '../../data/loadScenario.js';
+import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
 import { blockNumberOf, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
 import { runPilot, type PilotResult } from '../../node-agent/pilot.js';
 
 const log = pino({ level: 'silent' });
-const BASE_PORT = 32200;
 
 function assertSameRun(devnet: PilotResult, anvil: PilotResult): void {
   assert.equal(devnet.converged, true, `devnet round status ${devnet.status}`);
@@ -39,7 +39,7 @@ describe('pilot over the four-validator Clique devnet', function () {
     onAnvil = await runPilot({ scenario, log });
     assert.equal(onAnvil.converged, true);
     dir = mkdtempSync(join(tmpdir(), 'derchain-devnet-pilot-'));
-    net = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort: BASE_PORT, geth });
+    net = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort: await freeDevnetBasePort(4), geth });
   });
 
   after(async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, parseEther, type Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
 import { connectNode, type NodeClients } from '../../governance/chainClients.js';
+import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 
 const ANVIL = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'anvil');
 
@@ -22,23 +23,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** A devnet base port B with B+i, B+100+i and B+200+i free for i < nodes (random, retried). */
-export async function freeBasePort(nodes: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 33000 + Math.floor(Math.random() * 250) * 100;
-    const ports = [0, 100, 200].flatMap((o) => Array.from({ length: nodes }, (_, i) => base + o + i));
-    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free devnet port range found');
-}
+/** A devnet base port with every port of its range free (see network-config/devnetPorts.ts). */
+export const freeBasePort = freeDevnetBasePort;
 
 export interface AnvilChain {
   rpcUrl: string;
