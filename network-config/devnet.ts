@@ -110,10 +110,12 @@ function gethArgs(state: DevnetState, n: DevnetNodeState, keysDir: string, confi
     '--nodekey', join(keysDir, 'nodekey'),
     '--ipcdisable',
     '--http', '--http.addr', '127.0.0.1', '--http.port', String(n.httpPort),
-    '--http.api', 'eth,net,web3,clique,admin,txpool',
+    '--http.api', 'eth,net,web3,clique,admin,txpool,miner',
     '--http.vhosts', 'localhost,127.0.0.1',
     '--authrpc.addr', '127.0.0.1', '--authrpc.port', String(n.authPort),
-    '--mine', '--miner.etherbase', n.signer,
+    // sealing starts by miner_start once the node is peered (see startSealing): validators that
+    // seal before they see each other fork at genesis, and Clique can then stall ("signed recently")
+    '--miner.etherbase', n.signer,
     '--miner.gaslimit', '30000000',
     // Accept any tip: a consortium chain, fees only meter gas (base fee still applies).
     '--miner.gasprice', '1',
@@ -280,9 +282,17 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
         if (!isRunning(i)) throw new Error(`geth ${n.name} exited`);
         return (await blockNumberOf(n.rpcUrl)) >= 0 ? true : undefined;
       });
-      // geth 1.13 answers eth_getTransactionReceipt with "transaction indexing is in progress"
-      // until its transaction indexer has caught up after a start; wait for a plain null.
-      await waitFor(`${n.name} transaction index`, 30_000, async () =>
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile)}`);
+    }
+  };
+
+  // geth 1.13 answers eth_getTransactionReceipt with "transaction indexing is in progress" until
+  // its transaction indexer has caught up after a start (which needs blocks); wait for a plain null.
+  const waitIndexed = async (i: number): Promise<void> => {
+    const n = st.nodes[i];
+    try {
+      await waitFor(`${n.name} transaction index`, 60_000, async () =>
         (await rpcCall(n.rpcUrl, 'eth_getTransactionReceipt', [`0x${'00'.repeat(32)}`])) === null ? true : undefined,
       );
     } catch (e) {
@@ -311,11 +321,22 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     writeDevnetState(dir, st);
   };
 
+  /** Waits until node i has `peers` peers, then starts its sealer. */
+  const startSealing = async (i: number, peers: number): Promise<void> => {
+    const n = st.nodes[i];
+    await waitFor(`${n.name} to peer`, 30_000, async () => ((await peerCountOf(n.rpcUrl)) >= peers ? true : undefined));
+    await rpcCall(n.rpcUrl, 'miner_start', []);
+  };
+
   const startNode = async (i: number): Promise<void> => {
     if (i < 0 || i >= st.nodes.length) throw new Error(`no node ${i}`);
     if (isRunning(i)) return;
     spawnNode(i);
     await waitRpc(i);
+    // a restarted validator first catches up with a running peer, then seals
+    const running = st.nodes.filter((_, k) => k !== i && isRunning(k)).length;
+    await startSealing(i, Math.min(1, running));
+    await waitIndexed(i);
   };
 
   const stop = async (): Promise<void> => {
@@ -331,6 +352,8 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
         waitFor(`${n.name} to peer`, 30_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
       ),
     );
+    for (let i = 0; i < st.nodes.length; i++) await startSealing(i, want);
+    await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   } catch (e) {
     await stop();
     throw e;
