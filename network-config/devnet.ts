@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import { generateNetwork, writeNetwork } from './generate.js';
 import { assertCliqueCapableGeth, findGeth } from './gethBinary.js';
+import { startStallWatchdog } from './cliqueStallWatchdog.js';
 import { blockNumberOf, peerCountOf, rpcCall, sleep, waitFor } from './jsonRpc.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
@@ -110,7 +111,7 @@ function gethArgs(state: DevnetState, n: DevnetNodeState, keysDir: string, confi
     '--nodekey', join(keysDir, 'nodekey'),
     '--ipcdisable',
     '--http', '--http.addr', '127.0.0.1', '--http.port', String(n.httpPort),
-    '--http.api', 'eth,net,web3,clique,admin,txpool,miner',
+    '--http.api', 'eth,net,web3,clique,admin,txpool,miner,debug',
     '--http.vhosts', 'localhost,127.0.0.1',
     '--authrpc.addr', '127.0.0.1', '--authrpc.port', String(n.authPort),
     // sealing starts by miner_start once the node is peered (see startSealing): validators that
@@ -339,7 +340,16 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     await waitIndexed(i);
   };
 
+  // the devnet process watches for Clique's fork deadlock while it runs (not in detached `devnet up`)
+  const watchdog = opts.detached
+    ? undefined
+    : startStallWatchdog(
+        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
+        { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, logFile: join(dir, 'logs', 'watchdog.log') },
+      );
+
   const stop = async (): Promise<void> => {
+    watchdog?.stop();
     await Promise.all(st.nodes.map((_, i) => stopNode(i)));
   };
 

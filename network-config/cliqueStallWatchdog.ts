@@ -1,0 +1,96 @@
+// Breaks Clique's known fork deadlock on the local devnet. When two groups of validators seal
+// competing blocks of equal total difficulty, each node keeps its own branch, and on each branch
+// the validators allowed to seal next (those that did not sign the last N/2 blocks) are the ones
+// following the other branch: nobody seals again ("signed recently, must wait for others"). A
+// loaded 2-core machine with 1 s blocks meets this now and then. The watchdog notices heads that
+// stopped moving while nodes disagree, and rewinds the nodes off the majority branch by two blocks
+// (debug_setHead, loopback only); they then import the majority branch from their peers, where
+// they may seal, and the chain moves on. Every intervention is logged to the devnet's log.
+import { appendFileSync } from 'node:fs';
+import { rpcCall } from './jsonRpc.js';
+
+export interface WatchedNode {
+  name: string;
+  rpcUrl: string;
+  running: () => boolean;
+}
+
+export interface StallWatchdogOptions {
+  /** how long heads may stand still while nodes disagree, ms */
+  stallMs: number;
+  /** poll period, ms */
+  everyMs: number;
+  /** blocks to rewind the minority nodes */
+  rewind: number;
+  /** file to append interventions to */
+  logFile: string;
+}
+
+interface Head {
+  number: bigint;
+  hash: string;
+}
+
+async function headOf(url: string): Promise<Head | undefined> {
+  try {
+    const b = await rpcCall<{ number: string; hash: string } | null>(url, 'eth_getBlockByNumber', ['latest', false], 2000);
+    return b ? { number: BigInt(b.number), hash: b.hash } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hash most nodes are on (ties: the one of the lowest node index). */
+export function majorityHash(heads: readonly (Head | undefined)[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const h of heads) if (h) counts.set(h.hash, (counts.get(h.hash) ?? 0) + 1);
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const h of heads) {
+    if (!h) continue;
+    const c = counts.get(h.hash)!;
+    if (c > bestCount) {
+      best = h.hash;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+export function startStallWatchdog(nodes: readonly WatchedNode[], o: StallWatchdogOptions): { stop(): void; interventions(): number } {
+  let lastKey = '';
+  let lastChange = Date.now();
+  let count = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void (async () => {
+      const live = nodes.filter((n) => n.running());
+      const heads = await Promise.all(live.map((n) => headOf(n.rpcUrl)));
+      const key = heads.map((h) => h?.hash ?? '-').join(',');
+      const now = Date.now();
+      if (key !== lastKey) {
+        lastKey = key;
+        lastChange = now;
+        return;
+      }
+      const distinct = new Set(heads.filter((h): h is Head => h !== undefined).map((h) => h.hash));
+      if (now - lastChange < o.stallMs || distinct.size < 2) return;
+      const winner = majorityHash(heads);
+      for (let k = 0; k < live.length; k++) {
+        const h = heads[k];
+        if (!h || h.hash === winner) continue;
+        const target = h.number > BigInt(o.rewind) ? h.number - BigInt(o.rewind) : 0n;
+        appendFileSync(o.logFile, `${new Date().toISOString()} clique stall: ${live[k].name} at #${h.number} ${h.hash} off the majority head ${winner}; debug_setHead(${target})\n`);
+        await rpcCall(live[k].rpcUrl, 'debug_setHead', [`0x${target.toString(16)}`]).catch(() => undefined);
+        count++;
+      }
+      lastChange = now;
+    })().finally(() => {
+      busy = false;
+    });
+  }, o.everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), interventions: () => count };
+}

@@ -1,0 +1,90 @@
+// The Clique stall watchdog: against loopback JSON-RPC stand-ins whose heads stopped moving on
+// two branches, it rewinds exactly the node off the majority branch by two blocks; nodes that agree
+// (a paused chain) or keep moving are left alone.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { majorityHash, startStallWatchdog } from '../../network-config/cliqueStallWatchdog.js';
+
+interface StandIn {
+  url: string;
+  head: { number: number; hash: string };
+  setHeadCalls: string[];
+  server: Server;
+}
+
+async function standIn(number: number, hash: string): Promise<StandIn> {
+  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], server: createServer() };
+  node.server.on('request', (req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const { method, params, id } = JSON.parse(body) as { method: string; params: string[]; id: number };
+      let result: unknown = null;
+      if (method === 'eth_getBlockByNumber') result = { number: `0x${node.head.number.toString(16)}`, hash: node.head.hash };
+      if (method === 'debug_setHead') node.setHeadCalls.push(params[0]);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ jsonrpc: '2.0', id, result }));
+    });
+  });
+  await new Promise<void>((r) => node.server.listen(0, '127.0.0.1', () => r()));
+  const a = node.server.address();
+  node.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  return node;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('network-config: Clique stall watchdog', () => {
+  let dir: string;
+  let nodes: StandIn[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'derchain-watchdog-'));
+  });
+  afterEach(async () => {
+    for (const n of nodes) await new Promise((r) => n.server.close(r));
+    nodes = [];
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const watch = (ns: StandIn[]) =>
+    startStallWatchdog(
+      ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, running: () => true })),
+      { stallMs: 600, everyMs: 100, rewind: 2, logFile: join(dir, 'watchdog.log') },
+    );
+
+  it('majorityHash picks the branch most nodes are on, the lowest index on a tie', () => {
+    const h = (hash: string) => ({ number: 7n, hash });
+    assert.equal(majorityHash([h('a'), h('b'), h('b'), undefined]), 'b');
+    assert.equal(majorityHash([h('b'), h('a'), h('a'), h('b')]), 'b');
+    assert.equal(majorityHash([undefined]), undefined);
+  });
+
+  it('rewinds the minority node of a stalled fork by two blocks, and logs it', async () => {
+    nodes = [await standIn(12, '0xaa'), await standIn(12, '0xaa'), await standIn(12, '0xaa'), await standIn(12, '0xbb')];
+    const w = watch(nodes);
+    await sleep(1500);
+    w.stop();
+    assert.deepEqual(nodes[3].setHeadCalls.slice(0, 1), ['0xa']);
+    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0), 'majority nodes untouched');
+    assert.ok(w.interventions() >= 1);
+    assert.match(readFileSync(join(dir, 'watchdog.log'), 'utf8'), /v3 at #12 0xbb off the majority head 0xaa; debug_setHead\(10\)/);
+  });
+
+  it('leaves a paused chain (all nodes agree) and a moving chain alone', async () => {
+    nodes = [await standIn(5, '0x11'), await standIn(5, '0x11'), await standIn(5, '0x22')];
+    const paused = watch(nodes.slice(0, 2));
+    const mover = setInterval(() => {
+      nodes[2].head = { number: nodes[2].head.number + 1, hash: `0x${(nodes[2].head.number + 1).toString(16)}` };
+    }, 150);
+    const moving = watch(nodes);
+    await sleep(1500);
+    paused.stop();
+    moving.stop();
+    clearInterval(mover);
+    assert.equal(paused.interventions(), 0);
+    assert.equal(moving.interventions(), 0);
+    assert.ok(nodes.every((n) => n.setHeadCalls.length === 0));
+  });
+});
