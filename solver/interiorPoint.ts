@@ -34,7 +34,8 @@
 // and Vanderbei (Linear Programming, ch. 18-19); no solver's code was copied.
 
 import type { CscMatrix, QpProblem, SolverStatus } from './types.js';
-import { cscMultiply, cscMultiplySymmetricUpper, cscMultiplyTransposed, cscTranspose, validateCsc } from './cscMatrix.js';
+import { cscMultiply, cscMultiplySymmetricUpper, cscMultiplyTransposed, cscTranspose } from './cscMatrix.js';
+import { checkQpProblem } from './problemChecks.js';
 import { resolveInteriorPointSettings, type InteriorPointResult, type InteriorPointSettings } from './interiorPointSettings.js';
 import { KktSystem } from './kktSystem.js';
 import { INFINITE_BOUND } from './qpSolver.js';
@@ -57,14 +58,6 @@ function now(): number {
   return performance.now();
 }
 
-function checkVector(v: Float64Array, length: number, name: string, allowInfinite: boolean): void {
-  if (!(v instanceof Float64Array)) throw new Error(`${name} must be a Float64Array`);
-  if (v.length !== length) throw new Error(`${name} has length ${v.length}, expected ${length}`);
-  for (let i = 0; i < length; i++) {
-    const x = v[i];
-    if (Number.isNaN(x) || (!allowInfinite && !Number.isFinite(x))) throw new Error(`${name}[${i}] is ${x}`);
-  }
-}
 
 // ------------------------------------------------------------------ hot loops
 // One loop per function (V8 compiles long loops on stack replacement; a loop that has
@@ -376,20 +369,9 @@ export class InteriorPointSolver {
     const start = now();
     this.settings = resolveInteriorPointSettings(settings);
     const { P, A } = problem;
-    const n = P.n;
-    const m = A.m;
+    const { n, m } = checkQpProblem(problem);
     this.n = n;
     this.m = m;
-    validateCsc(P, 'P', n, n);
-    validateCsc(A, 'A', m, n);
-    for (let j = 0; j < n; j++) {
-      for (let k = P.colPtr[j]; k < P.colPtr[j + 1]; k++) {
-        if (P.rowIdx[k] > j) throw new Error(`P has an entry below the diagonal at (${P.rowIdx[k]}, ${j}); give the upper triangle only`);
-      }
-    }
-    checkVector(problem.q, n, 'q', false);
-    checkVector(problem.l, m, 'l', true);
-    checkVector(problem.u, m, 'u', true);
     this.pOriginal = P;
     this.qOriginal = Float64Array.from(problem.q);
     this.scaled = ruizScaling(P, this.qOriginal, A, this.settings.scaling);

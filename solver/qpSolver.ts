@@ -11,7 +11,8 @@
 // Written for this project from the paper; no OSQP code was copied.
 
 import type { CscMatrix, QpProblem, SolverResult, SolverSettings, SolverStatus } from './types.js';
-import { cscMultiplySymmetricUpper, cscNnz, cscTranspose, validateCsc } from './cscMatrix.js';
+import { cscMultiplySymmetricUpper, cscNnz, cscTranspose } from './cscMatrix.js';
+import { checkQpProblem, checkVector } from './problemChecks.js';
 import { resolveSettings } from './defaultSettings.js';
 import { KktSystem } from './kktSystem.js';
 import { ResidualEvaluator, type Residuals } from './residuals.js';
@@ -39,14 +40,6 @@ function now(): number {
   return performance.now();
 }
 
-function checkVector(v: Float64Array, length: number, name: string, allowInfinite: boolean): void {
-  if (!(v instanceof Float64Array)) throw new Error(`${name} must be a Float64Array`);
-  if (v.length !== length) throw new Error(`${name} has length ${v.length}, expected ${length}`);
-  for (let i = 0; i < length; i++) {
-    const x = v[i];
-    if (Number.isNaN(x) || (!allowInfinite && !Number.isFinite(x))) throw new Error(`${name}[${i}] is ${x}`);
-  }
-}
 
 /**
  * Right-hand side of the ADMM linear system, [sigma x - q; z - y / rho], written straight
@@ -130,20 +123,9 @@ export class QpSolver {
     const start = now();
     this.settings = resolveSettings(settings);
     const { P, A } = problem;
-    const n = P.n;
-    const m = A.m;
+    const { n, m } = checkQpProblem(problem);
     this.n = n;
     this.m = m;
-    validateCsc(P, 'P', n, n);
-    validateCsc(A, 'A', m, n);
-    for (let j = 0; j < n; j++) {
-      for (let k = P.colPtr[j]; k < P.colPtr[j + 1]; k++) {
-        if (P.rowIdx[k] > j) throw new Error(`P has an entry below the diagonal at (${P.rowIdx[k]}, ${j}); give the upper triangle only`);
-      }
-    }
-    checkVector(problem.q, n, 'q', false);
-    checkVector(problem.l, m, 'l', true);
-    checkVector(problem.u, m, 'u', true);
     this.pOriginal = P;
     this.qOriginal = Float64Array.from(problem.q);
     this.lOriginal = new Float64Array(m);
