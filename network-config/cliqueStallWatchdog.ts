@@ -4,8 +4,9 @@
 // following the other branch: nobody seals again ("signed recently, must wait for others"). A
 // loaded 2-core machine with 1 s blocks meets this now and then. The watchdog notices heads that
 // stopped moving while nodes disagree, and rewinds the nodes off the majority branch by two blocks
-// (debug_setHead, loopback only); they then import the majority branch from their peers, where
-// they may seal, and the chain moves on. Every intervention is logged to the devnet's log.
+// (debug_setHead, loopback only) with their sealer paused (miner_stop): otherwise they would seal
+// a fresh branch of their own at once. They import the majority branch from their peers, where
+// they may seal, then seal again (miner_start). Every intervention is logged to the devnet's log.
 import { appendFileSync } from 'node:fs';
 import { rpcCall } from './jsonRpc.js';
 
@@ -24,6 +25,8 @@ export interface StallWatchdogOptions {
   rewind: number;
   /** file to append interventions to */
   logFile: string;
+  /** how long a rewound node may take to import the majority branch before it seals again, ms */
+  resyncMs: number;
 }
 
 interface Head {
@@ -78,15 +81,27 @@ export function startStallWatchdog(nodes: readonly WatchedNode[], o: StallWatchd
       const distinct = new Set(heads.filter((h): h is Head => h !== undefined).map((h) => h.hash));
       if (now - lastChange < o.stallMs || distinct.size < 2) return;
       const winner = majorityHash(heads);
-      for (let k = 0; k < live.length; k++) {
-        const h = heads[k];
-        if (!h || h.hash === winner) continue;
+      const winnerHead = heads.find((h) => h?.hash === winner);
+      const losers = live.filter((_, k) => heads[k] !== undefined && heads[k]!.hash !== winner);
+      for (const node of losers) {
+        const h = heads[live.indexOf(node)]!;
         const target = h.number > BigInt(o.rewind) ? h.number - BigInt(o.rewind) : 0n;
-        appendFileSync(o.logFile, `${new Date().toISOString()} clique stall: ${live[k].name} at #${h.number} ${h.hash} off the majority head ${winner}; debug_setHead(${target})\n`);
-        await rpcCall(live[k].rpcUrl, 'debug_setHead', [`0x${target.toString(16)}`]).catch(() => undefined);
+        appendFileSync(o.logFile, `${new Date().toISOString()} clique stall: ${node.name} at #${h.number} ${h.hash} off the majority head ${winner}; debug_setHead(${target})\n`);
+        await rpcCall(node.rpcUrl, 'miner_stop', []).catch(() => undefined);
+        await rpcCall(node.rpcUrl, 'debug_setHead', [`0x${target.toString(16)}`]).catch(() => undefined);
         count++;
       }
-      lastChange = now;
+      // let the rewound nodes import the majority branch, then let them seal again
+      const deadline = Date.now() + o.resyncMs;
+      for (const node of losers) {
+        while (Date.now() < deadline) {
+          const h = await headOf(node.rpcUrl);
+          if (h && winnerHead && h.number >= winnerHead.number) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await rpcCall(node.rpcUrl, 'miner_start', []).catch(() => undefined);
+      }
+      lastChange = Date.now();
     })().finally(() => {
       busy = false;
     });

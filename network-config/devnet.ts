@@ -325,7 +325,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   /** Waits until node i has `peers` peers, then starts its sealer. */
   const startSealing = async (i: number, peers: number): Promise<void> => {
     const n = st.nodes[i];
-    await waitFor(`${n.name} to peer`, 30_000, async () => ((await peerCountOf(n.rpcUrl)) >= peers ? true : undefined));
+    await waitFor(`${n.name} to peer`, 60_000, async () => ((await peerCountOf(n.rpcUrl)) >= peers ? true : undefined));
     await rpcCall(n.rpcUrl, 'miner_start', []);
   };
 
@@ -340,18 +340,17 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     await waitIndexed(i);
   };
 
-  // the devnet process watches for Clique's fork deadlock while it runs (not in detached `devnet up`)
-  const watchdog = opts.detached
-    ? undefined
-    : startStallWatchdog(
-        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
-        { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, logFile: join(dir, 'logs', 'watchdog.log') },
-      );
-
   const stop = async (): Promise<void> => {
-    watchdog?.stop();
+    watchdog.stop();
     await Promise.all(st.nodes.map((_, i) => stopNode(i)));
   };
+
+  // the process that started the devnet watches for Clique's fork deadlock while it runs; a
+  // detached `devnet up` only until the chain has settled
+  const watchdog = startStallWatchdog(
+        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
+        { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, resyncMs: 20_000, logFile: join(dir, 'logs', 'watchdog.log') },
+  );
 
   try {
     st.nodes.forEach((_, i) => spawnNode(i));
@@ -359,15 +358,26 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     const want = st.nodes.length - 1;
     await Promise.all(
       st.nodes.map((n) =>
-        waitFor(`${n.name} to peer`, 30_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
+        waitFor(`${n.name} to peer`, 60_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
       ),
     );
     for (let i = 0; i < st.nodes.length; i++) await startSealing(i, want);
+    // Validators that start together may seal competing first blocks; two 2-block branches split
+    // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
+    // every node agrees on a block past the first rotation.
+    const settled = st.nodes.length + 2;
+    await waitFor(`the validators to agree on block ${settled}`, 90_000, async () => {
+      const hashes = await Promise.all(
+        st.nodes.map((n) => rpcCall<{ hash: string } | null>(n.rpcUrl, 'eth_getBlockByNumber', [`0x${settled.toString(16)}`, false])),
+      );
+      return hashes.every((h) => h !== null && h.hash === hashes[0]!.hash) ? true : undefined;
+    }, 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   } catch (e) {
     await stop();
     throw e;
   }
+  if (opts.detached) watchdog.stop();
 
   const fundedKeysHex = JSON.parse(readFileSync(L.fundedKeysFile, 'utf8')) as `0x${string}`[];
   return {

@@ -12,11 +12,12 @@ interface StandIn {
   url: string;
   head: { number: number; hash: string };
   setHeadCalls: string[];
+  minerCalls: string[];
   server: Server;
 }
 
 async function standIn(number: number, hash: string): Promise<StandIn> {
-  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], server: createServer() };
+  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], minerCalls: [], server: createServer() };
   node.server.on('request', (req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -25,6 +26,7 @@ async function standIn(number: number, hash: string): Promise<StandIn> {
       let result: unknown = null;
       if (method === 'eth_getBlockByNumber') result = { number: `0x${node.head.number.toString(16)}`, hash: node.head.hash };
       if (method === 'debug_setHead') node.setHeadCalls.push(params[0]);
+      if (method === 'miner_stop' || method === 'miner_start') node.minerCalls.push(method);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result }));
     });
@@ -51,7 +53,7 @@ describe('network-config: Clique stall watchdog', () => {
   const watch = (ns: StandIn[]) =>
     startStallWatchdog(
       ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, running: () => true })),
-      { stallMs: 600, everyMs: 100, rewind: 2, logFile: join(dir, 'watchdog.log') },
+      { stallMs: 600, everyMs: 100, rewind: 2, resyncMs: 300, logFile: join(dir, 'watchdog.log') },
     );
 
   it('majorityHash picks the branch most nodes are on, the lowest index on a tie', () => {
@@ -67,7 +69,8 @@ describe('network-config: Clique stall watchdog', () => {
     await sleep(1500);
     w.stop();
     assert.deepEqual(nodes[3].setHeadCalls.slice(0, 1), ['0xa']);
-    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0), 'majority nodes untouched');
+    assert.deepEqual(nodes[3].minerCalls.slice(0, 2), ['miner_stop', 'miner_start'], 'sealer paused around the rewind');
+    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0 && n.minerCalls.length === 0), 'majority nodes untouched');
     assert.ok(w.interventions() >= 1);
     assert.match(readFileSync(join(dir, 'watchdog.log'), 'utf8'), /v3 at #12 0xbb off the majority head 0xaa; debug_setHead\(10\)/);
   });
