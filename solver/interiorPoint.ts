@@ -36,6 +36,7 @@
 import type { CscMatrix, QpProblem, SolverStatus } from './types.js';
 import { cscMultiply, cscMultiplySymmetricUpper, cscMultiplyTransposed, cscTranspose } from './cscMatrix.js';
 import { checkQpProblem } from './problemChecks.js';
+import { dot, maxAbs, scaledMaxAbs } from './vectorOps.js';
 import { resolveInteriorPointSettings, type InteriorPointResult, type InteriorPointSettings } from './interiorPointSettings.js';
 import { KktSystem } from './kktSystem.js';
 import { INFINITE_BOUND } from './qpSolver.js';
@@ -63,23 +64,8 @@ function now(): number {
 // One loop per function (V8 compiles long loops on stack replacement; a loop that has
 // never run after it would deoptimise the function on every call).
 
-function maxAbs(v: Float64Array, len: number): number {
-  let r = 0;
-  for (let i = 0; i < len; i++) r = Math.max(r, Math.abs(v[i]));
-  return r;
-}
 
-function maxAbsScaled(v: Float64Array, w: Float64Array, len: number): number {
-  let r = 0;
-  for (let i = 0; i < len; i++) r = Math.max(r, Math.abs(v[i] * w[i]));
-  return r;
-}
 
-function dot(a: Float64Array, b: Float64Array, len: number): number {
-  let s = 0;
-  for (let i = 0; i < len; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** y = zu - zl on inequality rows (equality rows keep their own multiplier, free rows 0). */
 function assembleY(flags: Uint8Array, zl: Float64Array, zu: Float64Array, y: Float64Array, m: number): void {
@@ -681,10 +667,10 @@ export class InteriorPointSolver {
     const primal = stats[0];
     const normAx = stats[1];
     const invC = 1 / c;
-    const dual = maxAbsScaled(rd, dInv, n) * invC;
-    const normPx = maxAbsScaled(px, dInv, n) * invC;
-    const normAty = maxAbsScaled(aty, dInv, n) * invC;
-    const normQ = maxAbsScaled(q, dInv, n) * invC;
+    const dual = scaledMaxAbs(rd, dInv, n) * invC;
+    const normPx = scaledMaxAbs(px, dInv, n) * invC;
+    const normAty = scaledMaxAbs(aty, dInv, n) * invC;
+    const normQ = scaledMaxAbs(q, dInv, n) * invC;
     const xPx = dot(x, px, n);
     const qx = dot(q, x, n);
     complementarity(flags, ls, us, sl, zl, su, zu, y, m, stats);
@@ -714,19 +700,19 @@ export class InteriorPointSolver {
     supportOf(flags, v, ls, us, e, m, stats);
     if (stats[1] > tol || !(stats[0] < -tol)) return false;
     cscMultiplyTransposed(a, v, wn);
-    return maxAbsScaled(wn, dInv, n) <= tol;
+    return scaledMaxAbs(wn, dInv, n) <= tol;
   }
 
   /** v (scaled x) as a ray of unbounded descent: ||Pv|| ~ 0, q'v < 0, Av in the recession cone. */
   private dualRay(v: Float64Array, wm: Float64Array, wn: Float64Array): boolean {
     const { m, n, flags } = this;
     const { p, a, q, d, dInv, eInv, c } = this.scaled;
-    const norm = maxAbsScaled(v, d, n);
+    const norm = scaledMaxAbs(v, d, n);
     if (!(norm > 1e-30) || !Number.isFinite(norm)) return false;
     const tol = this.settings.epsDualInfeasible * norm;
     if (!(dot(q, v, n) / c < -tol)) return false;
     cscMultiplySymmetricUpper(p, v, wn);
-    if (maxAbsScaled(wn, dInv, n) / c > tol) return false;
+    if (scaledMaxAbs(wn, dInv, n) / c > tol) return false;
     cscMultiply(a, v, wm);
     return recessionViolation(flags, wm, eInv, m) <= tol;
   }

@@ -6,6 +6,7 @@
 import type { CscMatrix } from './types.js';
 import { cscMultiply, cscMultiplySymmetricUpper, cscMultiplyTransposed } from './cscMatrix.js';
 import type { ScaledData } from './ruizScaling.js';
+import { dot, scaledMaxAbs } from './vectorOps.js';
 
 export interface Residuals {
   /** ||Ax - z||_inf, unscaled */
@@ -64,18 +65,7 @@ function dualStats(px: Float64Array, q: Float64Array, aty: Float64Array, dInv: F
   out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3; out[4] = a4; out[5] = a5; out[6] = a6; out[7] = a7;
 }
 
-/** max_i |v_i w_i| */
-function scaledMaxAbs(v: Float64Array, w: Float64Array, len: number): number {
-  let r = 0;
-  for (let i = 0; i < len; i++) r = Math.max(r, Math.abs(v[i] * w[i]));
-  return r;
-}
 
-function dot(a: Float64Array, b: Float64Array, len: number): number {
-  let s = 0;
-  for (let i = 0; i < len; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** out = [u'dy+ + l'dy- over finite bounds, max |E dy| pushing against an infinite bound]. */
 function supportValue(dy: Float64Array, l: Float64Array, u: Float64Array, e: Float64Array, m: number, out: Float64Array): void {
