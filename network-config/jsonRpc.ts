@@ -1,4 +1,6 @@
 // Minimal JSON-RPC over HTTP for the devnet's own health checks (loopback URLs only).
+import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+
 export class JsonRpcError extends Error {
   constructor(readonly code: number, message: string) {
     super(message);
@@ -6,8 +8,7 @@ export class JsonRpcError extends Error {
 }
 
 export async function rpcCall<T = unknown>(url: string, method: string, params: unknown[] = [], timeoutMs = 5000): Promise<T> {
-  const host = new URL(url).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing JSON-RPC to non-loopback ${host}`);
+  assertLoopbackRpc(url);
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
