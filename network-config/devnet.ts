@@ -11,7 +11,7 @@ import { stringify } from 'smol-toml';
 import { generateNetwork, writeNetwork } from './generate.js';
 import { assertCliqueCapableGeth, findGeth } from './gethBinary.js';
 import { startStallWatchdog } from './cliqueStallWatchdog.js';
-import { blockNumberOf, peerCountOf, rpcCall, sleep, waitFor } from './jsonRpc.js';
+import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, sleep, waitFor } from './jsonRpc.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
 import { isDevnetGeth, readDevnetState, writeDevnetState, type DevnetNodeState, type DevnetState } from './devnetState.js';
@@ -366,12 +366,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
     // every node agrees on a block past the first rotation.
     const settled = st.nodes.length + 2;
-    await waitFor(`the validators to agree on block ${settled}`, 90_000, async () => {
-      const hashes = await Promise.all(
-        st.nodes.map((n) => rpcCall<{ hash: string } | null>(n.rpcUrl, 'eth_getBlockByNumber', [`0x${settled.toString(16)}`, false])),
-      );
-      return hashes.every((h) => h !== null && h.hash === hashes[0]!.hash) ? true : undefined;
-    }, 500);
+    await waitFor(`the validators to agree on block ${settled}`, 90_000, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   } catch (e) {
     await stop();

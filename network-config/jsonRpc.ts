@@ -29,6 +29,12 @@ export async function peerCountOf(url: string): Promise<number> {
   return Number(BigInt(await rpcCall<string>(url, 'net_peerCount')));
 }
 
+/** True when every node holds block `n` and all hold the same hash; undefined (poll again) otherwise. */
+export async function nodesAgreeOnBlock(urls: readonly string[], n: number): Promise<true | undefined> {
+  const blocks = await Promise.all(urls.map((u) => rpcCall<{ hash: string } | null>(u, 'eth_getBlockByNumber', [`0x${n.toString(16)}`, false])));
+  return blocks.every((b) => b !== null && b.hash === blocks[0]!.hash) ? true : undefined;
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` until it returns a non-undefined value or the deadline passes. */
