@@ -27,7 +27,7 @@ function sentence(errorName: string, args: readonly unknown[]): string {
     case 'NotMember':
       return `${a(0)} is not a member of the consortium`;
     case 'UnknownProposal':
-      return `there is no proposal #${a(0)}`;
+      return `there is no proposal #${a(0)} on this node (one made moments ago through another node appears once this node imports its block)`;
     case 'ProposalNotOpen':
       return `proposal #${a(0)} is not open (it is ${statusName(Number(args[1]))})`;
     case 'ProposalHasExpired':

@@ -83,7 +83,7 @@ function logTail(file: string, lines = 15): string {
 }
 
 /** geth TOML: listen on loopback only, no discovery, no bootstrap nodes, static + trusted peers. */
-function gethConfigToml(listenPort: number, peers: string[]): string {
+export function gethConfigToml(listenPort: number, peers: string[]): string {
   return stringify({
     Node: {
       P2P: {
@@ -100,11 +100,17 @@ function gethConfigToml(listenPort: number, peers: string[]): string {
   });
 }
 
-function gethArgs(state: DevnetState, n: DevnetNodeState, keysDir: string, configFile: string): string[] {
+/** The command line of one devnet validator (keysDir holds `nodekey` and `password`). */
+export function gethArgs(
+  chainId: number,
+  n: Pick<DevnetNodeState, 'datadir' | 'httpPort' | 'authPort' | 'signer'>,
+  keysDir: string,
+  configFile: string,
+): string[] {
   return [
     '--datadir', n.datadir,
     '--config', configFile,
-    '--networkid', String(state.chainId),
+    '--networkid', String(chainId),
     '--syncmode', 'full',
     '--nodiscover',
     '--nat', 'extip:127.0.0.1',
@@ -260,7 +266,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const spawnNode = (i: number): void => {
     const n = st.nodes[i];
     const logFd = openSync(n.logFile, 'a', 0o644);
-    const child = spawn(st.geth, gethArgs(st, n, L.keysDirOf(n.name), L.configOf(n.name)), {
+    const child = spawn(st.geth, gethArgs(st.chainId, n, L.keysDirOf(n.name), L.configOf(n.name)), {
       stdio: ['ignore', logFd, logFd],
       detached: opts.detached === true,
     });

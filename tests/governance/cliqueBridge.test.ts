@@ -66,11 +66,16 @@ describe('validator governance on a geth Clique network', function () {
   });
 
   const signersOf = async (i = 0) => (await clique[i]!.signers()).map((a) => getAddress(a));
+  // Each member talks to its own node; a proposal created through one node is voted on through
+  // another only once that node has imported the block (else: "there is no proposal #id").
+  const onEveryNode = (id: number) =>
+    waitFor(`proposal #${id} on every node`, 30_000, async () => (await Promise.all(members.map((m) => m.proposal(id))), true), 250);
 
   it('adds a fifth validator by majority; a bridge killed mid-change neither loses nor repeats its vote; the new node seals', async () => {
     bridges.push(new BridgeProcess(devnet.rpcUrls[0]!, governance), new BridgeProcess(devnet.rpcUrls[1]!, governance));
     bridges.forEach((b) => b.start());
     const { id } = await members[0]!.propose('add-validator', fifth.signer, { enode: fifth.enode, label: 'v4 (joining)' });
+    await onEveryNode(id);
     await members[1]!.vote(id, true);
     assert.equal((await members[2]!.vote(id, true)).status, 'executed');
 
@@ -123,6 +128,7 @@ describe('validator governance on a geth Clique network', function () {
     const memberKeys = devnet.fundedKeysHex.slice(0, 4);
     const out = await cli(['validators', 'propose-remove', '--rpc', devnet.rpcUrls[2]!, '--governance', governance, '--signer', fifth.signer, '--json'], memberKeys[2]);
     const { id } = JSON.parse(out) as { id: number };
+    await onEveryNode(id);
     await cli(['validators', 'vote', String(id), '--rpc', devnet.rpcUrls[3]!, '--governance', governance], memberKeys[3]);
     const voted = await cli(['validators', 'vote', String(id), '--rpc', devnet.rpcUrls[0]!, '--governance', governance], memberKeys[0]);
     assert.match(voted, /now executed/);
@@ -137,7 +143,8 @@ describe('validator governance on a geth Clique network', function () {
     const outsiderKey = generatePrivateKey();
     const candidate = privateKeyToAccount(generatePrivateKey()).address;
     const { id } = await members[0]!.propose('add-validator', candidate, { label: 'minority pick' });
-    await members[1]!.vote(id, true).catch(() => undefined); // 2 yes of 4: still open
+    await onEveryNode(id);
+    assert.equal((await members[1]!.vote(id, true)).status, 'open'); // 2 yes of 4
     assert.equal((await members[0]!.proposal(id)).status, 'open');
     await assert.rejects(
       cli(['validators', 'vote', String(id), '--rpc', devnet.rpcUrls[0]!, '--governance', governance], outsiderKey),

@@ -1,18 +1,16 @@
 // Test support: a fifth geth node that joins a running startDevnet() network. It is initialised
 // from the devnet's own geth genesis (DIR/network/geth/genesis.json) with a new signer key,
 // peers statically with the existing validators, listens on 127.0.0.1 only, and runs with its
-// signer unlocked and mining, so it seals as soon as the Clique signers vote it in.
-// (The devnet API has no "add a node"; this mirrors its node flags. Proposed upstream as
-// Devnet.addNode().)
+// signer unlocked and sealing once synced, so it seals as soon as the Clique signers vote it in.
+// It runs with the devnet's own validator command line and config (gethArgs, gethConfigToml).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'smol-toml';
 import type { Address } from 'viem';
-import type { Devnet } from '../../network-config/devnet.js';
+import { gethArgs, gethConfigToml, type Devnet } from '../../network-config/devnet.js';
 import { findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
 import { addressOf, enodeUrl, nodeIdOf, randomPrivateKey } from '../../network-config/keys.js';
 
 export interface JoiningValidator {
@@ -39,34 +37,11 @@ export async function startJoiningValidator(devnet: Devnet, p2pPort: number, htt
   execFileSync(geth, ['--datadir', datadir, 'init', genesis], { stdio: 'ignore' });
   execFileSync(geth, ['--datadir', datadir, 'account', 'import', '--lightkdf', '--password', password, nodekey], { stdio: 'ignore' });
   const config = join(home, 'geth.toml');
-  writeFileSync(
-    config,
-    stringify({
-      Node: {
-        P2P: {
-          NoDiscovery: true,
-          DiscoveryV4: false,
-          BootstrapNodes: [],
-          BootstrapNodesV5: [],
-          StaticNodes: devnet.enodes,
-          TrustedNodes: devnet.enodes,
-          ListenAddr: `127.0.0.1:${p2pPort}`,
-          MaxPeers: 25,
-        },
-      },
-    }),
-  );
+  writeFileSync(config, gethConfigToml(p2pPort, devnet.enodes));
   const logFile = join(home, 'geth.log');
   const fd = openSync(logFile, 'a', 0o644);
-  // prettier-ignore
-  const child: ChildProcess = spawn(geth, [
-    '--datadir', datadir, '--config', config, '--networkid', String(devnet.chainId), '--syncmode', 'full',
-    '--nodiscover', '--nat', 'extip:127.0.0.1', '--nodekey', nodekey, '--ipcdisable',
-    '--http', '--http.addr', '127.0.0.1', '--http.port', String(httpPort), '--http.api', 'eth,net,web3,clique,admin',
-    '--http.vhosts', 'localhost,127.0.0.1', '--authrpc.addr', '127.0.0.1', '--authrpc.port', String(authPort),
-    '--mine', '--miner.etherbase', signer, '--miner.gasprice', '1',
-    '--unlock', signer, '--password', password, '--allow-insecure-unlock', '--verbosity', '3',
-  ], { stdio: ['ignore', fd, fd] });
+  const args = gethArgs(devnet.chainId, { datadir, httpPort, authPort, signer }, keysDir, config);
+  const child: ChildProcess = spawn(geth, args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const rpcUrl = `http://127.0.0.1:${httpPort}`;
   const stop = async () => {
@@ -79,6 +54,7 @@ export async function startJoiningValidator(devnet: Devnet, p2pPort: number, htt
   try {
     const head = await blockNumberOf(devnet.rpcUrls[0]!);
     await waitFor('the joining node to sync', 60_000, async () => ((await blockNumberOf(rpcUrl)) >= head ? true : undefined), 250);
+    await rpcCall(rpcUrl, 'miner_start', []);
   } catch (err) {
     await stop();
     throw err;
