@@ -1,8 +1,8 @@
 // Acceptance on a real four-validator geth 1.13 Clique network (1 s blocks): the consortium adds a
 // fifth validator by majority, the validator bridges cast the clique votes, the new node seals;
 // then removes it again through the CLI. A bridge killed (SIGKILL) mid-change and restarted
-// neither loses nor repeats its vote; a minority decision moves nothing; `validators list`
-// prints members, open proposals and the signer set.
+// neither loses nor repeats its vote; a minority decision moves nothing; an expired proposal can
+// be neither voted nor executed; `validators list` prints members, open proposals and the signer set.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +41,7 @@ describe('validator governance on a geth Clique network', function () {
   const bridges: BridgeProcess[] = [];
   let basePort: number;
   let clique: CliqueRpc[];
+  let connections: Awaited<ReturnType<typeof connectNode>>[];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'derchain-gov-'));
@@ -48,7 +49,7 @@ describe('validator governance on a geth Clique network', function () {
     devnet = await startDevnet({ dir, validators: 4, periodSeconds: 1, basePort });
     clique = devnet.rpcUrls.map((u) => new CliqueRpc(u));
     const keys = devnet.fundedKeysHex.slice(0, 4);
-    const connections = await Promise.all(keys.map((k, i) => connectNode(devnet.rpcUrls[i]!, k)));
+    connections = await Promise.all(keys.map((k, i) => connectNode(devnet.rpcUrls[i]!, k)));
     governance = await deployGovernance(connections[0]!.publicClient, connections[0]!.walletClient!, {
       members: connections.map((c, i) => ({ address: c.walletClient!.account.address, name: `Utility member ${i}` })),
       validators: devnet.signers.map((s, i) => ({ address: getAddress(s), enode: devnet.enodes[i]!, label: `v${i}` })),
@@ -165,5 +166,37 @@ describe('validator governance on a geth Clique network', function () {
     assert.match(table, /Signer set \(4, from clique\)/);
     for (const s of devnet.signers) assert.match(table, new RegExp(getAddress(s)));
     assert.ok(!table.includes(fifth.signer), 'the removed validator is still listed');
+  });
+
+  it('an expired proposal can be neither voted nor executed; anyone may record the expiry', async () => {
+    // a second governance contract on the same chain, with proposals open for 4 s only
+    const short = await deployGovernance(connections[0]!.publicClient, connections[0]!.walletClient!, {
+      members: connections.map((c, i) => ({ address: c.walletClient!.account.address, name: `Utility member ${i}` })),
+      validators: devnet.signers.map((s, i) => ({ address: getAddress(s), enode: devnet.enodes[i]!, label: `v${i}` })),
+      votingPeriodSeconds: 4,
+    });
+    const clients = connections.map((c) => new GovernanceClient(c.publicClient, short, c.walletClient));
+    const candidate = privateKeyToAccount(generatePrivateKey()).address;
+    const { id } = await clients[0]!.propose('add-validator', candidate, { label: 'too late' });
+    const { deadline } = await clients[0]!.proposal(id);
+    // every node's head must be past the deadline: calls are simulated on the latest block
+    await waitFor('every node past the deadline', 60_000, async () => {
+      const heads = await Promise.all(connections.map((c) => c.publicClient.getBlock()));
+      return heads.every((b) => Number(b.timestamp) * 1000 > deadline.getTime()) ? true : undefined;
+    }, 500);
+    const memberKeys = devnet.fundedKeysHex.slice(0, 4);
+    const args = (cmd: string, node: number) => ['validators', cmd, String(id), '--rpc', devnet.rpcUrls[node]!, '--governance', short];
+    for (const cmd of ['vote', 'execute']) {
+      await assert.rejects(cli(args(cmd, 1), memberKeys[1]), (err: { stderr?: string }) => {
+        assert.match(err.stderr ?? '', new RegExp(`proposal #${id} expired at .*\\(ProposalHasExpired\\)`));
+        return true;
+      });
+    }
+    assert.equal((await clients[2]!.proposal(id)).status, 'expired');
+    assert.match(await cli(args('expire', 2), memberKeys[2]), new RegExp(`proposal #${id} marked expired`));
+    await assert.rejects(cli(args('vote', 2), memberKeys[3]), /proposal #\d+ is not open \(it is expired\) \(ProposalNotOpen\)/);
+    const votes = await Promise.all(clique.map((c) => c.proposals()));
+    assert.ok(votes.every((v) => !v.has(candidate)), 'a clique vote for an expired proposal');
+    assert.equal((await signersOf()).length, 4);
   });
 });
