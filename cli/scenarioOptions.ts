@@ -2,7 +2,7 @@
 // the period and prosumers, DER parameters, demand-response mode and the ADMM knobs; their
 // parsing into a Scenario with errors that name the flag.
 import type { Command } from 'commander';
-import { DEFAULT_ADMM_OPTIONS } from '../admm/engine.js';
+import { DEFAULT_ADMM_OPTIONS, type AdmmOptions } from '../admm/engine.js';
 import { DATA_DIR_ENV } from '../data/dataLocation.js';
 import { GENERATOR_DEFAULTS } from '../data/generator.js';
 import { loadScenario, type LoadedScenario } from '../data/loadScenario.js';
@@ -18,6 +18,11 @@ export interface ScenarioFlags {
   seed?: string;
   rho?: string;
   maxIterations?: string;
+  epsAbs?: string;
+  epsDual?: string;
+  epsRel?: string;
+  /** commander's --no-balance-rho sets false */
+  balanceRho?: boolean;
   drMode?: string;
 }
 
@@ -63,13 +68,23 @@ export function addScenarioOptions(cmd: Command, limits: ScenarioLimits): Comman
     .option('--seed <s>', 'seed of the generator and of the default parameters', '1')
     .option('--rho <r>', 'initial ADMM penalty rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
     .option('--max-iterations <k>', 'ADMM iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
+    .option('--eps-abs <kW>', 'stop when the primal residual is below this per trade entry (RMS), kW', String(DEFAULT_ADMM_OPTIONS.epsAbs))
+    .option('--eps-dual <price>', 'and the dual residual below this per entry (RMS), currency/kWh', String(DEFAULT_ADMM_OPTIONS.epsDual))
+    .option('--eps-rel <fraction>', 'relative tolerance added to both (0 to 1)', String(DEFAULT_ADMM_OPTIONS.epsRel))
+    .option('--no-balance-rho', 'keep rho fixed (default: residual balancing doubles or halves it)')
     .option('--dr-mode <mode>', 'demand response: baseline (reduction below a baseline import) or paper (eq. 12 as printed)', 'baseline');
 }
 
+/** The ADMM settings the flags choose (the rest of AdmmOptions keeps its defaults). */
+export type AdmmKnobs = Pick<AdmmOptions, 'rho' | 'maxIterations' | 'epsAbs' | 'epsDual' | 'epsRel' | 'balanceRho'>;
+
 export interface ParsedScenarioFlags extends LoadedScenario {
-  rho: number;
-  maxIterations: number;
+  admm: AdmmKnobs;
 }
+
+// Tolerances go on chain in 1e-6 fixed point (epsRel in ppm): coarser than that is below resolution.
+const toleranceRule = 'a number from 0.000001 to 1000';
+const isTolerance = (v: number) => v >= 1e-6 && v <= 1000;
 
 /** Reads and checks the scenario the flags describe (DerchainInputError on bad input). */
 export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits): ParsedScenarioFlags {
@@ -78,6 +93,14 @@ export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits):
   const rho = numberFlag('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
   const maxIterations =
     numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
+  const admm: AdmmKnobs = {
+    rho,
+    maxIterations,
+    epsAbs: numberFlag('eps-abs', flags.epsAbs, isTolerance, toleranceRule) ?? DEFAULT_ADMM_OPTIONS.epsAbs,
+    epsDual: numberFlag('eps-dual', flags.epsDual, isTolerance, toleranceRule) ?? DEFAULT_ADMM_OPTIONS.epsDual,
+    epsRel: numberFlag('eps-rel', flags.epsRel, (v) => v >= 0 && v <= 1, 'a number from 0 to 1') ?? DEFAULT_ADMM_OPTIONS.epsRel,
+    balanceRho: flags.balanceRho ?? DEFAULT_ADMM_OPTIONS.balanceRho,
+  };
   const drMode = flags.drMode ?? 'baseline';
   if (drMode !== 'baseline' && drMode !== 'paper') {
     throw new DerchainInputError(`--dr-mode must be baseline or paper (got ${JSON.stringify(drMode)})`, { field: 'dr-mode' });
@@ -98,7 +121,7 @@ export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits):
       field: 'prosumers',
     });
   }
-  return { ...loaded, rho, maxIterations };
+  return { ...loaded, admm };
 }
 
 /** Help text on the data flags, shared by the commands. */

@@ -26,7 +26,7 @@ const LIMITS = { maxProsumers: 64, maxDays: 7 };
 
 async function pilot(flags: PilotFlags): Promise<void> {
   const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
-  const { scenario, rho, maxIterations } = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
+  const { scenario, admm } = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
   const blockTime = numberFlag('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
   const deadlineBlocks = numberFlag('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
@@ -39,10 +39,10 @@ async function pilot(flags: PilotFlags): Promise<void> {
         cliProgress.Presets.shades_classic,
       )
     : null;
-  bar?.start(maxIterations, 0, { primal: '-', gas: '-' });
+  bar?.start(admm.maxIterations, 0, { primal: '-', gas: '-' });
   const result = await runPilot({
     scenario,
-    admm: { rho, maxIterations },
+    admm,
     ...(flags.rpc && flags.rpc.length ? { rpcUrls: flags.rpc } : {}),
     ...(operatorKey ? { operatorKey } : {}),
     blockTime,

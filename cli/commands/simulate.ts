@@ -16,7 +16,7 @@ import { DerchainInputError } from '../../model/errors.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
-import { addScenarioOptions, DATA_HELP, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
+import { addScenarioOptions, DATA_HELP, scenarioFromFlags, type AdmmKnobs, type ScenarioFlags } from '../scenarioOptions.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -41,7 +41,7 @@ function describeOrigin(origin: DataOrigin): string {
 }
 
 /** The one JSON object --json prints. */
-export function jsonSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, extra: { rho: number; reportDir?: string }) {
+export function jsonSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, extra: { admm: AdmmKnobs; reportDir?: string }) {
   return {
     prosumers: result.prosumers.length,
     prosumerIds: result.prosumers,
@@ -52,7 +52,8 @@ export function jsonSummary(result: CoordinationResult, scenario: Scenario, orig
     source: scenario.source,
     dataOrigin: origin.kind,
     demandResponse: scenario.options.demandResponse,
-    rho: extra.rho,
+    rho: extra.admm.rho,
+    tolerances: { epsAbs: extra.admm.epsAbs, epsDual: extra.admm.epsDual, epsRel: extra.admm.epsRel, balanceRho: extra.admm.balanceRho },
     ...headlineFigures(result),
     ...(extra.reportDir !== undefined ? { reportDir: extra.reportDir } : {}),
   };
@@ -144,15 +145,15 @@ function progressReporter(maxIterations: number) {
 }
 
 async function simulate(flags: SimulateFlags): Promise<void> {
-  const { scenario, origin, rho, maxIterations } = scenarioFromFlags(flags, LIMITS);
-  const progress = progressReporter(maxIterations);
+  const { scenario, origin, admm } = scenarioFromFlags(flags, LIMITS);
+  const progress = progressReporter(admm.maxIterations);
   progress.log.info(
-    { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, rho, maxIterations },
+    { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, ...admm },
     'simulate: running ADMM and the centralised reference',
   );
   let result: CoordinationResult;
   try {
-    result = await runAdmmAsync(scenario, { rho, maxIterations }, (r) => progress.onIteration(r));
+    result = await runAdmmAsync(scenario, admm, (r) => progress.onIteration(r));
   } finally {
     progress.stop();
   }
@@ -162,7 +163,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
     reportDir = writeReport(result, scenario, flags.out, { notes }).outDir;
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(jsonSummary(result, scenario, origin, { rho, ...(reportDir ? { reportDir } : {}) }))}\n`);
+    process.stdout.write(`${JSON.stringify(jsonSummary(result, scenario, origin, { admm, ...(reportDir ? { reportDir } : {}) }))}\n`);
   } else {
     process.stdout.write(readableSummary(result, scenario, origin, reportDir));
   }

@@ -75,6 +75,23 @@ describe('cli: derchain simulate', function () {
     assert.match(r.stdout, /P01/);
   });
 
+  it('looser tolerances stop earlier and are reported; --no-balance-rho keeps rho fixed', () => {
+    const base = ['--prosumers', '3', '--json'];
+    const strict = JSON.parse(derchain(base).stdout);
+    const loose = JSON.parse(derchain([...base, '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--eps-rel', '0']).stdout);
+    assert.deepEqual(strict.tolerances, { epsAbs: 1e-5, epsDual: 5e-5, epsRel: 1e-5, balanceRho: true });
+    assert.deepEqual(loose.tolerances, { epsAbs: 3e-4, epsDual: 3e-3, epsRel: 0, balanceRho: true });
+    assert.equal(loose.converged, true);
+    assert.ok(loose.iterations < strict.iterations, `loose ${loose.iterations} vs default ${strict.iterations} iterations`);
+    assert.ok(loose.primalResidual > strict.primalResidual);
+    const fixed = derchain([...base, '--no-balance-rho', '--rho', '2', '--max-iterations', '5', '--out', join(dir, 'fixed-rho')]);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.equal(JSON.parse(fixed.stdout).tolerances.balanceRho, false);
+    const history = JSON.parse(readFileSync(join(dir, 'fixed-rho', 'summary.json'), 'utf8')).history as { rho: number }[];
+    assert.equal(history.length, 5);
+    assert.ok(history.every((h) => h.rho === 2), `rho changed: ${history.map((h) => h.rho).join(',')}`);
+  });
+
   it('--help explains the data sources and shows examples', () => {
     const r = derchain(['--help']);
     assert.equal(r.code, 0);
@@ -102,6 +119,15 @@ describe('cli: derchain simulate', function () {
     const days = derchain(['--days', 'soon']);
     assert.equal(days.code, 2);
     assert.match(days.stderr, /field days: --days must be a positive number/);
+    for (const [flag, value] of [
+      ['eps-abs', '0'],
+      ['eps-dual', '-1'],
+      ['eps-rel', '2'],
+    ]) {
+      const bad = derchain([`--${flag}`, value]);
+      assert.equal(bad.code, 2, `--${flag} ${value}`);
+      assert.match(bad.stderr, new RegExp(`field ${flag}: --${flag} must be a number from`));
+    }
     const r = derchain(['--no-such-flag']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option/);
