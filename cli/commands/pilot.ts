@@ -74,6 +74,8 @@ async function pilot(flags: PilotFlags): Promise<void> {
     matchesInMemory: result.matchesInMemory,
     contract: result.contract,
     secondsPerIteration: result.secondsPerIteration,
+    rho: admm.rho,
+    tolerances: { epsAbs: admm.epsAbs, epsDual: admm.epsDual, epsRel: admm.epsRel, balanceRho: admm.balanceRho },
     reportDir: outDir,
   };
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
