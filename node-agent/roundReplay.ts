@@ -6,6 +6,7 @@
 import type { Address, Chain, Hex, PublicClient, Transport } from 'viem';
 import { coordinatorStep, initialState, type CoordinatorConfig, type CoordinatorState } from '../admm/coordinatorStep.js';
 import { CoordinatorClient } from '../contracts/coordinatorClient.js';
+import { logsInWindows, type LogWindowOptions } from '../contracts/logWindows.js';
 import { decodeRow, partnerSlot, placeRow, rowOf } from '../contracts/rowCodec.js';
 
 export interface RoundEvents {
@@ -61,13 +62,24 @@ export interface ReplayReport {
 
 type Log = { args: Record<string, unknown>; blockNumber: bigint; transactionHash: Hex; logIndex: number };
 
-/** Reads every event of `round` from the chain. */
-export async function fetchRoundEvents(publicClient: PublicClient<Transport, Chain>, address: Address, round: bigint): Promise<RoundEvents> {
+/**
+ * Reads every event of `round` from the chain: the RoundOpened event from genesis on, the rest
+ * from the opening block to the head, all in block windows (contracts/logWindows.ts).
+ */
+export async function fetchRoundEvents(
+  publicClient: PublicClient<Transport, Chain>,
+  address: Address,
+  round: bigint,
+  opts: LogWindowOptions = {},
+): Promise<RoundEvents> {
   const abi = new CoordinatorClient(publicClient, address).abi;
-  const get = async (eventName: string) =>
-    (await publicClient.getContractEvents({ address, abi, eventName, args: { round }, fromBlock: 0n, toBlock: 'latest', strict: true })) as unknown as Log[];
-  const [opened] = await get('RoundOpened');
+  const head = await publicClient.getBlockNumber();
+  const get = async (eventName: string, fromBlock: bigint) =>
+    (await logsInWindows(fromBlock, head, (from, to) =>
+      publicClient.getContractEvents({ address, abi, eventName, args: { round }, fromBlock: from, toBlock: to, strict: true }), opts)) as unknown as Log[];
+  const [opened] = await get('RoundOpened', 0n);
   if (!opened) throw new Error(`no RoundOpened event for round ${round} at ${address}`);
+  const since = opened.blockNumber;
   const a = opened.args as {
     participants: Address[];
     horizon: bigint;
@@ -77,7 +89,7 @@ export async function fetchRoundEvents(publicClient: PublicClient<Transport, Cha
     epsRelPpm: bigint;
     balanceRho: boolean;
   };
-  const completed = (await get('IterationCompleted'))
+  const completed = (await get('IterationCompleted', since))
     .map((l) => {
       const e = l.args as Omit<CompletedEvent, 'iteration' | 'blockNumber' | 'txHash'> & { iteration: bigint };
       return { ...e, iteration: Number(e.iteration), blockNumber: l.blockNumber, txHash: l.transactionHash };
@@ -87,14 +99,14 @@ export async function fetchRoundEvents(publicClient: PublicClient<Transport, Cha
   const submitted = Array.from({ length: k + 1 }, () => new Map<number, Hex>());
   const reused = Array.from({ length: k + 1 }, () => new Set<number>());
   const txHashes = Array.from({ length: k + 1 }, () => new Set<Hex>());
-  for (const l of await get('Submitted')) {
+  for (const l of await get('Submitted', since)) {
     const e = l.args as { iteration: bigint; participant: bigint; row: Hex };
     const it = Number(e.iteration);
     if (it < 1 || it > k + 1) continue;
     submitted[it - 1].set(Number(e.participant), e.row);
     txHashes[it - 1].add(l.transactionHash);
   }
-  for (const l of await get('SubmissionReused')) {
+  for (const l of await get('SubmissionReused', since)) {
     const e = l.args as { iteration: bigint; participant: bigint };
     const it = Number(e.iteration);
     if (it < 1 || it > k + 1) continue;
@@ -187,8 +199,14 @@ export async function replayRound(
 }
 
 /** Fetches and replays a round, reading stored rows at each completing block where the node has them. */
-export async function verifyRound(publicClient: PublicClient<Transport, Chain>, address: Address, round: bigint, tamper?: (ev: RoundEvents) => void): Promise<ReplayReport> {
-  const ev = await fetchRoundEvents(publicClient, address, round);
+export async function verifyRound(
+  publicClient: PublicClient<Transport, Chain>,
+  address: Address,
+  round: bigint,
+  tamper?: (ev: RoundEvents) => void,
+  opts: LogWindowOptions = {},
+): Promise<ReplayReport> {
+  const ev = await fetchRoundEvents(publicClient, address, round, opts);
   tamper?.(ev);
   const abi = new CoordinatorClient(publicClient, address).abi;
   return replayRound(ev, async (blockNumber, i) => {

@@ -2,10 +2,14 @@
 // the chain's events with admm/coordinatorStep.ts and checks the contract's sums, rho and
 // convergence flag per iteration, and its stored lambda/pHat (read at each completing block where
 // the node still has the state) bit for bit. Prints each mismatch with its pair and slot; exit 1
-// on any mismatch.
+// on any mismatch. Without --contract it finds the coordinator by its RoundOpened event (exit 2
+// when none or several contracts opened that round); it also says whether the code at the
+// address is the code this checkout builds from contracts/DerCoordinator.sol.
 import type { Command } from 'commander';
-import { createPublicClient, getAddress, http, type Address } from 'viem';
+import { createPublicClient, getAddress, http, type Address, type Chain, type PublicClient, type Transport } from 'viem';
+import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordinator.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
+import { DerchainInputError } from '../../model/errors.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
 
 interface VerifyFlags {
@@ -15,24 +19,40 @@ interface VerifyFlags {
   json?: boolean;
 }
 
-async function findContract(url: string): Promise<Address> {
-  throw new Error(`--contract is required (no deployment registry at ${url} yet)`);
+async function findContract(publicClient: PublicClient<Transport, Chain>, url: string, round: bigint): Promise<Address> {
+  const openings = await findRoundOpenings(publicClient, round);
+  if (openings.length === 1) return openings[0]!.address;
+  if (openings.length === 0) throw new DerchainInputError(`no contract on the chain at ${url} opened round ${round}`, { field: 'round' });
+  const list = openings.map((o) => `${o.address} (block ${o.blockNumber})`).join(', ');
+  throw new DerchainInputError(`${openings.length} contracts opened round ${round}: ${list}; choose one with --contract`, { field: 'contract' });
 }
 
 async function verify(flags: VerifyFlags): Promise<void> {
   assertLoopbackRpc(flags.rpc);
+  if (!/^\d+$/.test(flags.round) || BigInt(flags.round) === 0n) {
+    throw new DerchainInputError(`--round must be a round id >= 1 (got ${JSON.stringify(flags.round)})`, { field: 'round' });
+  }
+  const round = BigInt(flags.round);
   const probe = createPublicClient({ transport: http(flags.rpc) });
   const id = await probe.getChainId();
   const chain = chainFor(id, flags.rpc);
   const publicClient = createPublicClient({ chain, transport: http(flags.rpc) });
-  const address = flags.contract ? getAddress(flags.contract) : await findContract(flags.rpc);
-  const report = await verifyRound(publicClient, address, BigInt(flags.round));
+  const address = flags.contract ? getAddress(flags.contract) : await findContract(publicClient, flags.rpc, round);
+  const codeMatches = await codeMatchesSource(publicClient, address);
+  const report = await verifyRound(publicClient, address, round);
   const ok = report.mismatches.length === 0;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ok, round: String(report.round), iterations: report.iterations, converged: report.converged, storageChecked: report.storageChecked, mismatches: report.mismatches })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ok, contract: address, codeMatchesSource: codeMatches, round: String(report.round), iterations: report.iterations, converged: report.converged, storageChecked: report.storageChecked, mismatches: report.mismatches })}\n`,
+    );
   } else {
     process.stdout.write(
       `derchain verify: round ${report.round} at ${address}: ${report.iterations} iterations replayed, storage compared at ${report.storageChecked}, ${ok ? 'all equal' : `${report.mismatches.length} mismatches`}\n`,
+    );
+    process.stdout.write(
+      codeMatches
+        ? '  code at the address is contracts/DerCoordinator.sol as this checkout builds it\n'
+        : '  warning: the code at the address differs from contracts/DerCoordinator.sol as this checkout builds it (another version or another contract); the replay above still checks its events and storage\n',
     );
     for (const m of report.mismatches.slice(0, 50)) {
       const where = m.i !== undefined ? (m.j !== undefined ? ` pair (${m.i},${m.j}) slot ${m.slot}` : ` participant ${m.i}`) : '';
@@ -48,7 +68,18 @@ export function register(program: Command): void {
     .description("Replay a round from the chain's events and check every lambda and pHat against admm/coordinatorStep.ts")
     .requiredOption('--rpc <url>', 'loopback JSON-RPC endpoint')
     .requiredOption('--round <r>', 'round id')
-    .option('--contract <address>', 'coordinator address')
+    .option('--contract <address>', 'coordinator address (default: the contract that opened the round, found by its RoundOpened event)')
     .option('--json', 'print one JSON object')
-    .action(async (flags: VerifyFlags) => verify(flags));
+    .action(async (flags: VerifyFlags) => {
+      try {
+        await verify(flags);
+      } catch (err) {
+        if (err instanceof DerchainInputError) {
+          process.stderr.write(`derchain verify: ${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+    });
 }

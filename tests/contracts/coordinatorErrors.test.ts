@@ -8,6 +8,7 @@ import { startDevChain, type DevChain } from '../../contracts/devChain.js';
 import type { OpenRoundArgs } from '../../contracts/coordinatorClient.js';
 import { encodeRow, rowOf } from '../../contracts/rowCodec.js';
 import { fetchRoundEvents, replayRound, verifyRound } from '../../node-agent/roundReplay.js';
+import { findRoundOpenings } from '../../contracts/findCoordinator.js';
 
 async function reverts(p: Promise<unknown>, name: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -123,6 +124,14 @@ describe('coordinator contract: rejections, deadline path, verifier', function (
     assert.equal(report.iterations, 2);
     assert.equal(report.storageChecked, 2);
     assert.deepEqual(report.mismatches, []);
+    // read in 2-block log windows (as against a node that caps eth_getLogs ranges): the same replay
+    const windowed = await verifyRound(dev.publicClient, dev.address, round, undefined, { window: 2n });
+    assert.equal(windowed.iterations, report.iterations);
+    assert.equal(windowed.storageChecked, report.storageChecked);
+    assert.deepEqual(windowed.states, report.states);
+    assert.deepEqual(windowed.trades, report.trades);
+    const openings = await findRoundOpenings(dev.publicClient, round, { window: 1n });
+    assert.deepEqual(openings.map((o) => o.address.toLowerCase()), [dev.address.toLowerCase()]);
     // a tampered event row is caught at the right pair and slot
     const tampered = await verifyRound(dev.publicClient, dev.address, round, (ev) => {
       const hex = ev.submitted[1].get(1)!; // participant 1, iteration 2
