@@ -15,7 +15,7 @@ export interface RoundOpening {
 /** Every contract that emitted RoundOpened(round, ...) from genesis to the head, oldest first. */
 export async function findRoundOpenings(publicClient: PublicClient<Transport, Chain>, round: bigint, opts: LogWindowOptions = {}): Promise<RoundOpening[]> {
   const event = getAbiItem({ abi: compileCoordinator().abi, name: 'RoundOpened' }) as AbiEvent;
-  const head = await publicClient.getBlockNumber();
+  const head = await publicClient.getBlockNumber({ cacheTime: 0 });
   const logs = await logsInWindows(0n, head, (fromBlock, toBlock) => publicClient.getLogs({ event, args: { round }, fromBlock, toBlock }), opts);
   const seen = new Map<Address, bigint>();
   for (const l of logs) if (!seen.has(l.address)) seen.set(l.address, l.blockNumber);

@@ -230,7 +230,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
         reported = done;
       }
       if (st.status !== ROUND_STATUS.open) break;
-      const head = await publicClient.getBlockNumber();
+      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
       // no submission at all yet (agents still starting): nothing to reuse, keep waiting
       const stalled = st.count > 0 && Date.now() - lastProgress > stallMs;
       if (head > st.deadlineBlock || (stalled && anvil)) {
@@ -246,7 +246,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
     const endedAt = performance.now();
     const seconds = (endedAt - t0) / 1000;
     const finalState = await coord.roundState(round);
-    const lastBlock = await publicClient.getBlockNumber();
+    const lastBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
     for (const a of agents) if (a.process.exitCode === null) a.process.kill('SIGTERM');
 
     // 6. replay from the chain (verify) and the gas of each iteration

@@ -73,7 +73,9 @@ export async function fetchRoundEvents(
   opts: LogWindowOptions = {},
 ): Promise<RoundEvents> {
   const abi = new CoordinatorClient(publicClient, address).abi;
-  const head = await publicClient.getBlockNumber();
+  // not viem's cached block number (cached for the client's polling interval): a round that has
+  // just closed must be read up to its last block
+  const head = await publicClient.getBlockNumber({ cacheTime: 0 });
   const get = async (eventName: string, fromBlock: bigint) =>
     (await logsInWindows(fromBlock, head, (from, to) =>
       publicClient.getContractEvents({ address, abi, eventName, args: { round }, fromBlock: from, toBlock: to, strict: true }), opts)) as unknown as Log[];

@@ -32,7 +32,7 @@ export async function deployToChain(rpc: string, keyFile: string | undefined, en
     deployer: walletClient.account.address,
     chainId: publicClient.chain.id,
     gasUsed: deployed.gasUsed.toString(),
-    blockNumber: (await publicClient.getBlockNumber()).toString(),
+    blockNumber: (await publicClient.getBlockNumber({ cacheTime: 0 })).toString(),
   };
 }
 
