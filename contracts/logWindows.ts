@@ -7,6 +7,8 @@ export const LOG_WINDOW_BLOCKS = 5000n;
 export interface LogWindowOptions {
   /** largest block range of one query (default LOG_WINDOW_BLOCKS) */
   window?: bigint;
+  /** called after each window with the last block read and the range's last block (progress) */
+  onProgress?: (readTo: bigint, toBlock: bigint) => void;
 }
 
 /** The inclusive block ranges [from, to] that cover fromBlock..toBlock, oldest first. */
@@ -28,6 +30,9 @@ export async function logsInWindows<T>(
   opts: LogWindowOptions = {},
 ): Promise<T[]> {
   const all: T[] = [];
-  for (const [from, to] of blockWindows(fromBlock, toBlock, opts.window)) all.push(...(await query(from, to)));
+  for (const [from, to] of blockWindows(fromBlock, toBlock, opts.window)) {
+    all.push(...(await query(from, to)));
+    opts.onProgress?.(to, toBlock);
+  }
   return all;
 }

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { createPublicClient, getAddress, http, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordinator.js';
+import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
 import { DerchainInputError } from '../../model/errors.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
@@ -19,8 +20,16 @@ interface VerifyFlags {
   json?: boolean;
 }
 
-async function findContract(publicClient: PublicClient<Transport, Chain>, url: string, round: bigint): Promise<Address> {
-  const openings = await findRoundOpenings(publicClient, round);
+/** On long chains the event scan takes many windows: a line on stderr every 20 of them. */
+function progressLine(): (readTo: bigint, toBlock: bigint) => void {
+  let windows = 0;
+  return (readTo, toBlock) => {
+    if (++windows % 20 === 0) process.stderr.write(`derchain verify: events read to block ${readTo} of ${toBlock}\n`);
+  };
+}
+
+async function findContract(publicClient: PublicClient<Transport, Chain>, url: string, round: bigint, opts: LogWindowOptions): Promise<Address> {
+  const openings = await findRoundOpenings(publicClient, round, opts);
   if (openings.length === 1) return openings[0]!.address;
   if (openings.length === 0) throw new DerchainInputError(`no contract on the chain at ${url} opened round ${round}`, { field: 'round' });
   const list = openings.map((o) => `${o.address} (block ${o.blockNumber})`).join(', ');
@@ -37,9 +46,10 @@ async function verify(flags: VerifyFlags): Promise<void> {
   const id = await probe.getChainId();
   const chain = chainFor(id, flags.rpc);
   const publicClient = createPublicClient({ chain, transport: http(flags.rpc) });
-  const address = flags.contract ? getAddress(flags.contract) : await findContract(publicClient, flags.rpc, round);
+  const windows = { onProgress: progressLine() };
+  const address = flags.contract ? getAddress(flags.contract) : await findContract(publicClient, flags.rpc, round, windows);
   const codeMatches = await codeMatchesSource(publicClient, address);
-  const report = await verifyRound(publicClient, address, round);
+  const report = await verifyRound(publicClient, address, round, undefined, windows);
   const ok = report.mismatches.length === 0;
   if (flags.json) {
     process.stdout.write(

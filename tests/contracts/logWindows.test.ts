@@ -25,10 +25,12 @@ describe('contracts: log windows', () => {
 
   it('runs one query per window and concatenates the results in order', async () => {
     const asked: [bigint, bigint][] = [];
+    const progress: string[] = [];
     const got = await logsInWindows(3n, 11n, async (from, to) => {
       asked.push([from, to]);
       return [`${from}-${to}`];
-    }, { window: 4n });
+    }, { window: 4n, onProgress: (readTo, toBlock) => progress.push(`${readTo}/${toBlock}`) });
+    assert.deepEqual(progress, ['6/11', '10/11', '11/11']);
     assert.deepEqual(asked, [
       [3n, 6n],
       [7n, 10n],
