@@ -354,7 +354,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   // the process that started the devnet watches for Clique's fork deadlock while it runs; a
   // detached `devnet up` only until the chain has settled
   const watchdog = startStallWatchdog(
-        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
+        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, enode: n.enode, running: () => isRunning(i) })),
         { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, resyncMs: 20_000, logFile: join(dir, 'logs', 'watchdog.log') },
   );
 
@@ -372,7 +372,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
     // every node agrees on a block past the first rotation.
     const settled = st.nodes.length + 2;
-    await waitFor(`the validators to agree on block ${settled}`, 90_000, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
+    await waitFor(`the validators to agree on block ${settled}`, 150_000, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   } catch (e) {
     await stop();
