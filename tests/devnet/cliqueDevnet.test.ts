@@ -1,6 +1,8 @@
 // A real four-validator Clique network (geth 1.13.15) on loopback, started from the generated files:
 // every validator seals in turn (difficulty 2), the chain passes height 20; one validator stopped,
-// blocks and transactions keep coming from the other three; restarted, it catches up and seals again.
+// blocks and transactions keep coming from the other three; restarted, it catches up and seals again;
+// split into two pairs that cannot reach each other (each pair stalls after its own blocks) and
+// rejoined, the four converge on one chain again (by fork choice, or the stall watchdog's rewind).
 // Needs geth 1.13.x (DERCHAIN_GETH, PATH, or ~/go/bin); fails with install instructions otherwise.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { sortSigners } from '../../network-config/extraData.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, nodesAgreeOnBlock, rpcCall, sleep, waitFor } from '../../network-config/jsonRpc.js';
 
 interface RpcBlock {
   number: Hex;
@@ -128,5 +130,35 @@ describe('Clique devnet: four geth validators on loopback', function () {
       }
       return undefined;
     }, 1000);
+  });
+
+  it('split into two pairs and rejoined, the validators converge on one chain again', async () => {
+    const u = net.rpcUrls;
+    const e = net.enodes;
+    const across: [number, number][] = [[0, 2], [0, 3], [1, 2], [1, 3]];
+    for (const [a, b] of across) {
+      await rpcCall(u[a], 'admin_removePeer', [e[b]]);
+      await rpcCall(u[b], 'admin_removePeer', [e[a]]);
+      await rpcCall(u[a], 'admin_removeTrustedPeer', [e[b]]);
+      await rpcCall(u[b], 'admin_removeTrustedPeer', [e[a]]);
+    }
+    const idOf = (enode: string) => enode.slice('enode://'.length, 'enode://'.length + 128);
+    let seen = '';
+    await waitFor('the pairs to lose each other', 20_000, async () => {
+      const peers = await Promise.all(u.map((x) => rpcCall<{ id: string; enode: string }[]>(x, 'admin_peers')));
+      const ids = peers.map((p) => p.map((q) => e.map(idOf).indexOf(idOf(q.enode))));
+      seen = JSON.stringify(ids);
+      return ids.every((p, k) => p.every((j) => (j < 2) === (k < 2))) ? true : undefined;
+    }, 250).catch((err: Error) => {
+      throw new Error(`${err.message}; peers by node: ${seen}`);
+    });
+    await sleep(6000); // each pair seals what Clique lets two of four signers seal, then stalls
+    for (const [a, b] of across) {
+      await rpcCall(u[a], 'admin_addTrustedPeer', [e[b]]);
+      await rpcCall(u[b], 'admin_addTrustedPeer', [e[a]]);
+      await rpcCall(u[a], 'admin_addPeer', [e[b]]);
+    }
+    const top = Math.max(...(await Promise.all(u.map(blockNumberOf))));
+    await waitFor(`all four to agree on block ${top + 3}`, 120_000, () => nodesAgreeOnBlock(u, top + 3), 500);
   });
 });
