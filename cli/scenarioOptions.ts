@@ -78,6 +78,11 @@ export function addScenarioOptions(cmd: Command, limits: ScenarioLimits): Comman
 /** The ADMM settings the flags choose (the rest of AdmmOptions keeps its defaults). */
 export type AdmmKnobs = Pick<AdmmOptions, 'rho' | 'maxIterations' | 'epsAbs' | 'epsDual' | 'epsRel' | 'balanceRho'>;
 
+/** The stopping rule as the JSON summaries report it. */
+export function tolerancesOf(admm: AdmmKnobs): Pick<AdmmKnobs, 'epsAbs' | 'epsDual' | 'epsRel' | 'balanceRho'> {
+  return { epsAbs: admm.epsAbs, epsDual: admm.epsDual, epsRel: admm.epsRel, balanceRho: admm.balanceRho };
+}
+
 export interface ParsedScenarioFlags extends LoadedScenario {
   admm: AdmmKnobs;
 }

@@ -220,7 +220,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       }
       const done = st.status === ROUND_STATUS.open ? st.iteration - 1 : st.iteration;
       if (done > reported) {
-        const ev = await fetchRoundEvents(publicClient, deployed.address, round);
+        const ev = await fetchRoundEvents(publicClient, deployed.address, round, { openedFrom: firstBlock });
         for (const c of ev.completed.slice(reported, done)) {
           let gas = 0n;
           for (const h of ev.txHashes[c.iteration - 1]) gas += (await publicClient.getTransactionReceipt({ hash: h })).gasUsed;
@@ -237,7 +237,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
         if (head <= st.deadlineBlock) {
           await publicClient.request({ method: 'anvil_mine' as never, params: [`0x${(st.deadlineBlock - head + 1n).toString(16)}`] as never });
         }
-        await advanceWithReusedRows(coord, publicClient, deployed.address, round, st.iteration, st.submitted, n, log);
+        await advanceWithReusedRows(coord, publicClient, deployed.address, round, st.iteration, st.submitted, n, log, firstBlock);
         lastProgress = Date.now();
         continue;
       }
@@ -250,7 +250,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
     for (const a of agents) if (a.process.exitCode === null) a.process.kill('SIGTERM');
 
     // 6. replay from the chain (verify) and the gas of each iteration
-    const events = await fetchRoundEvents(publicClient, deployed.address, round);
+    const events = await fetchRoundEvents(publicClient, deployed.address, round, { openedFrom: firstBlock });
     const abi = coord.abi;
     const replay = await replayRound(events, async (blockNumber, i) => {
       try {
@@ -317,8 +317,9 @@ export async function advanceWithReusedRows(
   submitted: bigint,
   n: number,
   log: Logger,
+  openedFrom = 0n,
 ): Promise<void> {
-  const ev = await fetchRoundEvents(publicClient, address, round);
+  const ev = await fetchRoundEvents(publicClient, address, round, { openedFrom });
   const rows: Hex[] = [];
   for (let p = 0; p < n; p++) {
     if ((submitted >> BigInt(p)) & 1n) continue;

@@ -63,14 +63,15 @@ export interface ReplayReport {
 type Log = { args: Record<string, unknown>; blockNumber: bigint; transactionHash: Hex; logIndex: number };
 
 /**
- * Reads every event of `round` from the chain: the RoundOpened event from genesis on, the rest
- * from the opening block to the head, all in block windows (contracts/logWindows.ts).
+ * Reads every event of `round` from the chain: the RoundOpened event from `openedFrom` (a block
+ * at or before the opening; genesis when unknown) on, the rest from the opening block to the
+ * head, all in block windows (contracts/logWindows.ts).
  */
 export async function fetchRoundEvents(
   publicClient: PublicClient<Transport, Chain>,
   address: Address,
   round: bigint,
-  opts: LogWindowOptions = {},
+  opts: LogWindowOptions & { openedFrom?: bigint } = {},
 ): Promise<RoundEvents> {
   const abi = new CoordinatorClient(publicClient, address).abi;
   // not viem's cached block number (cached for the client's polling interval): a round that has
@@ -79,7 +80,7 @@ export async function fetchRoundEvents(
   const get = async (eventName: string, fromBlock: bigint) =>
     (await logsInWindows(fromBlock, head, (from, to) =>
       publicClient.getContractEvents({ address, abi, eventName, args: { round }, fromBlock: from, toBlock: to, strict: true }), opts)) as unknown as Log[];
-  const [opened] = await get('RoundOpened', 0n);
+  const [opened] = await get('RoundOpened', opts.openedFrom ?? 0n);
   if (!opened) throw new Error(`no RoundOpened event for round ${round} at ${address}`);
   const since = opened.blockNumber;
   const a = opened.args as {

@@ -11,7 +11,8 @@ import { DerchainInputError } from '../../model/errors.js';
 import { headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../node-agent/pilot.js';
-import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, type ScenarioFlags } from '../scenarioOptions.js';
+import { exitOnInputError } from '../inputErrorExit.js';
+import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
 interface PilotFlags extends ScenarioFlags {
   rpc?: string[];
@@ -75,7 +76,7 @@ async function pilot(flags: PilotFlags): Promise<void> {
     contract: result.contract,
     secondsPerIteration: result.secondsPerIteration,
     rho: admm.rho,
-    tolerances: { epsAbs: admm.epsAbs, epsDual: admm.epsDual, epsRel: admm.epsRel, balanceRho: admm.balanceRho },
+    tolerances: tolerancesOf(admm),
     reportDir: outDir,
   };
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -118,16 +119,5 @@ Examples:
   $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key
 `,
     )
-    .action(async (flags: PilotFlags) => {
-      try {
-        await pilot(flags);
-      } catch (err) {
-        if (err instanceof DerchainInputError) {
-          process.stderr.write(`derchain pilot: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
-    });
+    .action(exitOnInputError('pilot', pilot));
 }

@@ -12,15 +12,12 @@ import pino from 'pino';
 import { runAdmmAsync } from '../../admm/engine.js';
 import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
 import type { DataOrigin } from '../../data/loadScenario.js';
-import { DerchainInputError } from '../../model/errors.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
-import { addScenarioOptions, DATA_HELP, scenarioFromFlags, type AdmmKnobs, type ScenarioFlags } from '../scenarioOptions.js';
+import { EXIT_BAD_INPUT, EXIT_OK, exitOnInputError } from '../inputErrorExit.js';
+import { addScenarioOptions, DATA_HELP, scenarioFromFlags, tolerancesOf, type AdmmKnobs, type ScenarioFlags } from '../scenarioOptions.js';
 
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_BAD_INPUT = 2;
 
 interface SimulateFlags extends ScenarioFlags {
   json?: boolean;
@@ -53,7 +50,7 @@ export function jsonSummary(result: CoordinationResult, scenario: Scenario, orig
     dataOrigin: origin.kind,
     demandResponse: scenario.options.demandResponse,
     rho: extra.admm.rho,
-    tolerances: { epsAbs: extra.admm.epsAbs, epsDual: extra.admm.epsDual, epsRel: extra.admm.epsRel, balanceRho: extra.admm.balanceRho },
+    tolerances: tolerancesOf(extra.admm),
     ...headlineFigures(result),
     ...(extra.reportDir !== undefined ? { reportDir: extra.reportDir } : {}),
   };
@@ -194,16 +191,5 @@ export function register(program: Command): void {
       // help and version exit 0; every usage error is bad input
       process.exit(err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT);
     })
-    .action(async (flags: SimulateFlags) => {
-      try {
-        await simulate(flags);
-      } catch (err) {
-        if (err instanceof DerchainInputError) {
-          process.stderr.write(`derchain simulate: ${err.message}\n`);
-          process.exitCode = EXIT_BAD_INPUT;
-          return;
-        }
-        throw err;
-      }
-    });
+    .action(exitOnInputError('simulate', simulate));
 }

@@ -11,6 +11,7 @@ import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordi
 import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
 import { DerchainInputError } from '../../model/errors.js';
+import { exitOnInputError } from '../inputErrorExit.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
 
 interface VerifyFlags {
@@ -80,16 +81,5 @@ export function register(program: Command): void {
     .requiredOption('--round <r>', 'round id')
     .option('--contract <address>', 'coordinator address (default: the contract that opened the round, found by its RoundOpened event)')
     .option('--json', 'print one JSON object')
-    .action(async (flags: VerifyFlags) => {
-      try {
-        await verify(flags);
-      } catch (err) {
-        if (err instanceof DerchainInputError) {
-          process.stderr.write(`derchain verify: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
-    });
+    .action(exitOnInputError('verify', verify));
 }
