@@ -5,18 +5,14 @@
 // loaded 2-core machine with 1 s blocks meets this now and then. The watchdog notices heads that
 // stopped moving while nodes disagree, and rewinds the nodes off the majority branch by two blocks
 // (debug_setHead, loopback only) with their sealer paused (miner_stop): otherwise they would seal
-// a fresh branch of their own at once. A stalled branch announces no new block, so nothing would
-// make them fetch it: the watchdog drops and re-adds their connections to the majority nodes
-// (admin_removePeer/admin_addPeer), and the new handshake starts a sync to the heavier branch.
-// Once they hold it they seal again (miner_start). Every intervention is logged to the devnet's log.
+// a fresh branch of their own at once. They import the majority branch from their peers, where
+// they may seal, then seal again (miner_start). Every intervention is logged to the devnet's log.
 import { appendFileSync } from 'node:fs';
 import { rpcCall } from './jsonRpc.js';
 
 export interface WatchedNode {
   name: string;
   rpcUrl: string;
-  /** its enode URL: the rewound nodes reconnect to the majority nodes by it */
-  enode?: string;
   running: () => boolean;
 }
 
@@ -94,14 +90,6 @@ export function startStallWatchdog(nodes: readonly WatchedNode[], o: StallWatchd
         await rpcCall(node.rpcUrl, 'miner_stop', []).catch(() => undefined);
         await rpcCall(node.rpcUrl, 'debug_setHead', [`0x${target.toString(16)}`]).catch(() => undefined);
         count++;
-      }
-      const majority = live.filter((_, k) => heads[k]?.hash === winner && live[k]!.enode !== undefined);
-      for (const node of losers) {
-        for (const peer of majority) {
-          await rpcCall(node.rpcUrl, 'admin_removePeer', [peer.enode]).catch(() => undefined);
-          await rpcCall(node.rpcUrl, 'admin_addPeer', [peer.enode]).catch(() => undefined);
-        }
-        if (majority.length > 0) appendFileSync(o.logFile, `${new Date().toISOString()} ${node.name}: reconnected to ${majority.map((m) => m.name).join(', ')} to fetch the majority branch\n`);
       }
       // let the rewound nodes import the majority branch, then let them seal again
       const deadline = Date.now() + o.resyncMs;

@@ -354,7 +354,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   // the process that started the devnet watches for Clique's fork deadlock while it runs; a
   // detached `devnet up` only until the chain has settled
   const watchdog = startStallWatchdog(
-        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, enode: n.enode, running: () => isRunning(i) })),
+        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
         { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, resyncMs: 20_000, logFile: join(dir, 'logs', 'watchdog.log') },
   );
 

@@ -13,12 +13,11 @@ interface StandIn {
   head: { number: number; hash: string };
   setHeadCalls: string[];
   minerCalls: string[];
-  peerCalls: string[];
   server: Server;
 }
 
 async function standIn(number: number, hash: string): Promise<StandIn> {
-  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], minerCalls: [], peerCalls: [], server: createServer() };
+  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], minerCalls: [], server: createServer() };
   node.server.on('request', (req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -28,7 +27,6 @@ async function standIn(number: number, hash: string): Promise<StandIn> {
       if (method === 'eth_getBlockByNumber') result = { number: `0x${node.head.number.toString(16)}`, hash: node.head.hash };
       if (method === 'debug_setHead') node.setHeadCalls.push(params[0]);
       if (method === 'miner_stop' || method === 'miner_start') node.minerCalls.push(method);
-      if (method === 'admin_removePeer' || method === 'admin_addPeer') node.peerCalls.push(`${method} ${params[0]}`);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result }));
     });
@@ -54,7 +52,7 @@ describe('network-config: Clique stall watchdog', () => {
   });
   const watch = (ns: StandIn[]) =>
     startStallWatchdog(
-      ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, enode: `enode://${i}@127.0.0.1:3030${i}`, running: () => true })),
+      ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, running: () => true })),
       { stallMs: 600, everyMs: 100, rewind: 2, resyncMs: 300, logFile: join(dir, 'watchdog.log') },
     );
 
@@ -72,13 +70,9 @@ describe('network-config: Clique stall watchdog', () => {
     w.stop();
     assert.deepEqual(nodes[3].setHeadCalls.slice(0, 1), ['0xa']);
     assert.deepEqual(nodes[3].minerCalls.slice(0, 2), ['miner_stop', 'miner_start'], 'sealer paused around the rewind');
-    // a handshake with each majority node, so the rewound node fetches the stalled majority branch
-    assert.deepEqual(nodes[3].peerCalls.slice(0, 6), [0, 1, 2].flatMap((i) => [`admin_removePeer enode://${i}@127.0.0.1:3030${i}`, `admin_addPeer enode://${i}@127.0.0.1:3030${i}`]));
-    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0 && n.minerCalls.length === 0 && n.peerCalls.length === 0), 'majority nodes untouched');
+    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0 && n.minerCalls.length === 0), 'majority nodes untouched');
     assert.ok(w.interventions() >= 1);
-    const log = readFileSync(join(dir, 'watchdog.log'), 'utf8');
-    assert.match(log, /v3 at #12 0xbb off the majority head 0xaa; debug_setHead\(10\)/);
-    assert.match(log, /v3: reconnected to v0, v1, v2 to fetch the majority branch/);
+    assert.match(readFileSync(join(dir, 'watchdog.log'), 'utf8'), /v3 at #12 0xbb off the majority head 0xaa; debug_setHead\(10\)/);
   });
 
   it('leaves a paused chain (all nodes agree) and a moving chain alone', async () => {
