@@ -10,7 +10,7 @@ import type { Hex } from 'viem';
 import { DerchainInputError } from '../../model/errors.js';
 import { headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
-import { runPilot } from '../../node-agent/pilot.js';
+import { runPilot } from '../../operator/pilot.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
