@@ -2,7 +2,7 @@
 // preferred order, or named ids), which period (--start, --days), with the checks that must pass
 // before a solve: no duplicate or missing slot in a prosumer's series, one slot length for all,
 // enough slots for the period, the same instants and (if given) the same price for everyone.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import type { ProsumerRows, SeriesTable } from './seriesTable.js';
 import { matchesStart, parseStart } from './timestamps.js';
 

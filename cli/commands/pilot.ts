@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import type { Hex } from 'viem';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { headlineFigures } from '../../report/reportSummary.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../node-agent/pilot.js';
