@@ -14,7 +14,8 @@ import {IPoolCoordinator} from "./IPoolCoordinator.sol";
 contract PoolCoordinator is IPoolCoordinator {
     // ---------------------------------------------------------------- constants and bounds
     uint256 public constant MAX_HORIZON = 168;
-    uint256 public constant MAX_PARTICIPANTS = 1 << 20;
+    /// @notice totals are int32 lanes: |sum of N int16 rows| <= 32768 * 65535 < 2^31
+    uint256 public constant MAX_PARTICIPANTS = 65_535;
     uint256 public constant MAX_RESOLUTION = 1_000_000; // 1 kW per step at most
     uint256 public constant MAX_ITERATIONS = 10_000;
     /// @notice rho bound (1e-6 currency/kWh per kW): one iteration moves a price by
@@ -60,6 +61,8 @@ contract PoolCoordinator is IPoolCoordinator {
     uint256 private constant KIND_TOTAL = 1;
     uint256 private constant KIND_PRICE = 2;
     uint256 private constant KIND_PREV_TOTAL = 3;
+    /// @dev the admitted flag in an account's membership word
+    uint256 private constant ADMITTED = 1 << 64;
 
     // ---------------------------------------------------------------- storage
     /// @dev the round's parameters (two slots)
@@ -84,6 +87,7 @@ contract PoolCoordinator is IPoolCoordinator {
         Status status;
         uint64 deadlineBlock;
         uint32 settledCount;
+        uint88 sumSqDelta; // sum over this iteration's rows of ||row - prevRow||^2 <= 65535 * 168 * 65535^2 < 2^57
     }
 
     address public operator;
@@ -92,19 +96,15 @@ contract PoolCoordinator is IPoolCoordinator {
     address public pendingAdmitter;
     /// @inheritdoc IPoolCoordinator
     uint64 public currentRound;
-    /// @notice prosumers that may be enrolled and submit
-    mapping(address => bool) public admitted;
 
     mapping(uint64 => Round) internal rounds;
     mapping(uint64 => Progress) internal progress;
-    /// @dev sum over this iteration's submissions of ||row - prevRow||^2 (row steps^2)
-    mapping(uint64 => uint256) internal sumSqDelta;
     /// @dev settlement: running sum of the amounts recorded so far
     mapping(uint64 => int256) internal settledSum;
     /// @dev packed int64 rows, four lanes per word: key (round << 40 | kind << 32 | word)
     mapping(uint256 => uint256) internal words;
-    /// @dev per participant, one word: round (bits 192..255) | iteration of its last row, 0 before
-    ///      the first (160..191) | index in the round (128..159) | last settled round (0..63)
+    /// @dev per account, one word: round (bits 192..255) | iteration of its last row in it, 0 before
+    ///      the first (160..191) | index in the round (128..159) | admitted (bit 64) | last settled round (0..63)
     mapping(address => uint256) internal member;
     /// @notice keccak256 of the participant's last row in the round of its membership word
     mapping(address => bytes32) public lastRowHash;
@@ -165,15 +165,17 @@ contract PoolCoordinator is IPoolCoordinator {
     /// @inheritdoc IPoolCoordinator
     function admitProsumer(address prosumer) external onlyAdmitter {
         if (prosumer == address(0)) revert ZeroAddress();
-        if (admitted[prosumer]) revert AlreadyAdmitted(prosumer);
-        admitted[prosumer] = true;
+        uint256 m = member[prosumer];
+        if (m & ADMITTED != 0) revert AlreadyAdmitted(prosumer);
+        member[prosumer] = m | ADMITTED;
         emit ProsumerAdmitted(prosumer);
     }
 
     /// @inheritdoc IPoolCoordinator
     function removeProsumer(address prosumer) external onlyAdmitter {
-        if (!admitted[prosumer]) revert NotAdmitted(prosumer);
-        admitted[prosumer] = false;
+        uint256 m = member[prosumer];
+        if (m & ADMITTED == 0) revert NotAdmitted(prosumer);
+        member[prosumer] = m & ~ADMITTED;
         emit ProsumerRemoved(prosumer);
     }
 
@@ -202,7 +204,8 @@ contract PoolCoordinator is IPoolCoordinator {
             epsPrimal: c.epsPrimal,
             epsDual: c.epsDual
         });
-        progress[round] = Progress({iteration: 1, count: 0, status: Status.Enrolling, deadlineBlock: 0, settledCount: 0});
+        progress[round] =
+            Progress({iteration: 1, count: 0, status: Status.Enrolling, deadlineBlock: 0, settledCount: 0, sumSqDelta: 0});
         uint256 nWords = (t + 3) / 4;
         for (uint256 w = 0; w < nWords; w++) {
             uint256 packed = _packFromBytes(c.initialPrices, w, t);
@@ -242,10 +245,10 @@ contract PoolCoordinator is IPoolCoordinator {
         if (n + accounts.length > MAX_PARTICIPANTS) revert BadRoundParameter(PARAM_PARTICIPANTS);
         for (uint256 k = 0; k < accounts.length; k++) {
             address who = accounts[k];
-            if (!admitted[who]) revert NotAdmitted(who);
             uint256 m = member[who];
+            if (m & ADMITTED == 0) revert NotAdmitted(who);
             if (uint64(m >> 192) == round) revert AlreadyEnrolled(round, who);
-            member[who] = (uint256(round) << 192) | (n << 128) | uint64(m);
+            member[who] = (uint256(round) << 192) | (n << 128) | ADMITTED | uint64(m);
             emit ParticipantEnrolled(round, who, uint32(n));
             n++;
         }
@@ -318,8 +321,8 @@ contract PoolCoordinator is IPoolCoordinator {
         if (st != Status.Converged && st != Status.MaxIterations) revert RoundNotEnded(round);
         if (participants.length != lastRows.length) revert WrongLength(lastRows.length, participants.length);
         Round memory rd = rounds[round];
-        int256[] memory prices = _loadRow(round, KIND_PRICE, rd.t);
-        int256[] memory totals = _loadRow(round, KIND_TOTAL, rd.t);
+        int256[] memory prices = _loadRow(round, KIND_PRICE, rd.t, 64);
+        int256[] memory totals = _loadRow(round, KIND_TOTAL, rd.t, 32);
         int256 sum = settledSum[round];
         for (uint256 k = 0; k < participants.length; k++) {
             sum += _settleOne(round, rd, prices, totals, participants[k], lastRows[k]);
@@ -369,6 +372,11 @@ contract PoolCoordinator is IPoolCoordinator {
         return _digest(round, iteration, participant, row, slice);
     }
 
+    /// @notice whether `account` is admitted (may be enrolled and submit)
+    function admitted(address account) external view returns (bool) {
+        return member[account] & ADMITTED != 0;
+    }
+
     /// @notice a round's parameters (n: participants enrolled)
     function getRound(uint64 round) external view returns (Round memory) {
         return rounds[round];
@@ -382,8 +390,8 @@ contract PoolCoordinator is IPoolCoordinator {
     /// @notice the current state of a round: prices (1e-6 currency/kWh) and running totals (row steps)
     function getClearing(uint64 round) external view returns (int256[] memory prices, int256[] memory totals) {
         uint16 t = rounds[round].t;
-        prices = _loadRow(round, KIND_PRICE, t);
-        totals = _loadRow(round, KIND_TOTAL, t);
+        prices = _loadRow(round, KIND_PRICE, t, 64);
+        totals = _loadRow(round, KIND_TOTAL, t, 32);
     }
 
     /// @notice `participant`'s place in `round`: enrolled, its index, the iteration of its last row (0: none yet), settled
@@ -403,10 +411,12 @@ contract PoolCoordinator is IPoolCoordinator {
 
     // ---------------------------------------------------------------- internals: intake
     function _open(uint64 round, uint32 iteration) internal view returns (Round memory rd, Progress memory pg) {
-        uint64 cur = currentRound;
-        if (round != cur) revert WrongRound(round, cur);
         pg = progress[round];
-        if (pg.status != Status.Open) revert RoundNotOpen(round);
+        if (pg.status != Status.Open) {
+            uint64 cur = currentRound;
+            if (round != cur) revert WrongRound(round, cur);
+            revert RoundNotOpen(round);
+        }
         if (iteration != pg.iteration) revert WrongIteration(iteration, pg.iteration);
         rd = rounds[round];
     }
@@ -435,7 +445,7 @@ contract PoolCoordinator is IPoolCoordinator {
     ) internal returns (uint8) {
         uint256 m = member[who];
         if (uint64(m >> 192) != round) return REJECT_NOT_PARTICIPANT;
-        if (!admitted[who]) return REJECT_NOT_ADMITTED;
+        if (m & ADMITTED == 0) return REJECT_NOT_ADMITTED;
         uint32 last = uint32(m >> 160);
         if (last == iteration) return REJECT_ALREADY_SUBMITTED;
         uint256 t = rd.t;
@@ -446,26 +456,32 @@ contract PoolCoordinator is IPoolCoordinator {
         } else if (prevRow.length != 0) {
             return REJECT_PREV_ROW;
         }
-        // totals += row - prevRow (four int64 lanes per word); sumSqDelta += ||row - prevRow||^2
+        // totals += row - prevRow (eight int32 lanes per word); sumSqDelta += ||row - prevRow||^2
         uint256 acc;
-        uint256 nWords = (t + 3) / 4;
-        for (uint256 w = 0; w < nWords; w++) {
-            uint256 key = _key(round, KIND_TOTAL, w);
-            uint256 word = words[key];
-            uint256 out;
-            for (uint256 j = 0; j < 4; j++) {
-                uint256 s = w * 4 + j;
-                if (s >= t) break;
-                int256 d = _i16(row, s);
-                if (hasPrev) d -= _i16(prevRow, s);
-                // |totals| <= 32768 * N < 2^36: the lane never leaves int64
-                int256 lane = int256(int64(uint64(word >> (64 * j)))) + d;
-                acc += uint256(d * d);
-                out |= uint256(uint64(int64(lane))) << (64 * j);
+        uint256 base = _key(round, KIND_TOTAL, 0);
+        assembly ("memory-safe") {
+            let rowOff := row.offset
+            let prevOff := prevRow.offset
+            let nWords := div(add(t, 7), 8)
+            for { let w := 0 } lt(w, nWords) { w := add(w, 1) } {
+                mstore(0, or(base, w))
+                mstore(32, words.slot)
+                let slot := keccak256(0, 64)
+                let word := sload(slot)
+                let out := 0
+                for { let j := 0 } lt(j, 8) { j := add(j, 1) } {
+                    let s := add(mul(w, 8), j)
+                    if iszero(lt(s, t)) { break }
+                    let d := signextend(1, shr(240, calldataload(add(rowOff, mul(s, 2)))))
+                    if hasPrev { d := sub(d, signextend(1, shr(240, calldataload(add(prevOff, mul(s, 2)))))) }
+                    let lane := add(signextend(3, and(shr(mul(j, 32), word), 0xffffffff)), d)
+                    acc := add(acc, mul(d, d))
+                    out := or(out, shl(mul(j, 32), and(lane, 0xffffffff)))
+                }
+                sstore(slot, out)
             }
-            words[key] = out;
         }
-        sumSqDelta[round] += acc;
+        pg.sumSqDelta += uint88(acc);
         lastRowHash[who] = keccak256(row);
         member[who] = (m & ~(uint256(type(uint32).max) << 160)) | (uint256(iteration) << 160);
         pg.count += 1;
@@ -475,7 +491,7 @@ contract PoolCoordinator is IPoolCoordinator {
 
     function _after(uint64 round, Round memory rd, Progress memory pg) internal {
         if (pg.count >= rd.n) _close(round, rd, pg);
-        else progress[round].count = pg.count;
+        else progress[round] = pg;
     }
 
     function _revertFor(uint8 reason, uint64 round, uint32 iteration, address who, uint256 t, uint256 given)
@@ -496,37 +512,20 @@ contract PoolCoordinator is IPoolCoordinator {
         uint256 t = rd.t;
         int256 n = int256(uint256(rd.n));
         int256 res = int256(uint256(rd.resolution));
-        int256 priceStep = int256(uint256(rd.rho)) * int256(uint256(rd.alphaPpm));
-        int256 priceDen = n * 1e12;
-        int256[] memory totals = _loadRow(round, KIND_TOTAL, t);
-        int256[] memory prev = _loadRow(round, KIND_PREV_TOTAL, t);
-        int256[] memory prices = _loadRow(round, KIND_PRICE, t);
-        int256[] memory sbar = new int256[](t);
-        uint256 maxAbs;
-        uint256 dS2;
-        for (uint256 s = 0; s < t; s++) {
-            int256 tot = totals[s];
-            int256 q = tot * res;
-            sbar[s] = q / n;
-            prices[s] -= (priceStep * q) / priceDen;
-            uint256 a = uint256(tot < 0 ? -tot : tot);
-            if (a > maxAbs) maxAbs = a;
-            int256 d = tot - prev[s];
-            dS2 += uint256(d * d);
-        }
+        bytes memory pricesOut = new bytes(8 * t);
+        bytes memory sbarOut = new bytes(8 * t);
+        (uint256 maxAbs, uint256 dS2) = _closeSlots(round, t, n, res, int256(uint256(rd.rho)) * int256(uint256(rd.alphaPpm)), pricesOut, sbarOut);
         uint256 un = uint256(n);
-        uint256 dualNum = un * sumSqDelta[round] - dS2;
+        uint256 dualNum = un * pg.sumSqDelta - dS2;
         uint256 ures = uint256(res);
         bool primalOk = maxAbs * ures <= un * rd.epsPrimal;
         bool dualOk = uint256(rd.rho) * rd.rho * ures * ures * dualNum
             <= un * un * t * uint256(rd.epsDual) * rd.epsDual * 1e12;
         bool converged = pg.iteration >= rd.minIterations && primalOk && dualOk;
         Status st = converged ? Status.Converged : (pg.iteration >= rd.maxIterations ? Status.MaxIterations : Status.Open);
-        _storeRow(round, KIND_PRICE, prices);
-        _storeRow(round, KIND_PREV_TOTAL, totals);
-        sumSqDelta[round] = 0;
-        emit IterationClosed(round, pg.iteration, _packBytes(prices), _packBytes(sbar), maxAbs, dualNum, pg.count, st);
+        emit IterationClosed(round, pg.iteration, pricesOut, sbarOut, maxAbs, dualNum, pg.count, st);
         Progress storage p = progress[round];
+        p.sumSqDelta = 0;
         if (st != Status.Open) {
             p.status = st;
             p.count = pg.count;
@@ -535,6 +534,74 @@ contract PoolCoordinator is IPoolCoordinator {
             p.iteration = pg.iteration + 1;
             p.count = 0;
             p.deadlineBlock = uint64(block.number + rd.deadlineBlocks);
+        }
+    }
+
+    /// @dev per slot: q = totals * res; sbar = q / N; prices -= rho * alpha * q / (N * 1e12) (truncating);
+    ///      maxAbs = max |totals|; dS2 = ||totals - prevTotals||^2; prevTotals := totals. Writes the new
+    ///      prices to storage and both rows big-endian into pricesOut / sbarOut. All values are bounded
+    ///      (see the constants) far inside int256, so the arithmetic is unchecked.
+    function _closeSlots(
+        uint64 round,
+        uint256 t,
+        int256 n,
+        int256 res,
+        int256 priceStep,
+        bytes memory pricesOut,
+        bytes memory sbarOut
+    ) internal returns (uint256 maxAbs, uint256 dS2) {
+        uint256 totBase = _key(round, KIND_TOTAL, 0);
+        uint256 prevBase = _key(round, KIND_PREV_TOTAL, 0);
+        uint256 priceBase = _key(round, KIND_PRICE, 0);
+        int256 priceDen = n * 1e12;
+        assembly ("memory-safe") {
+            function slotOf(key, mslot) -> r {
+                mstore(0, key)
+                mstore(32, mslot)
+                r := keccak256(0, 64)
+            }
+            function putBE(ptr, v) {
+                mstore(ptr, or(shl(192, and(v, 0xffffffffffffffff)), and(mload(ptr), sub(shl(192, 1), 1))))
+            }
+            let mslot := words.slot
+            let pOut := add(pricesOut, 32)
+            let sOut := add(sbarOut, 32)
+            let nWords := div(add(t, 7), 8)
+            for { let w := 0 } lt(w, nWords) { w := add(w, 1) } {
+                let totSlot := slotOf(or(totBase, w), mslot)
+                let prevSlot := slotOf(or(prevBase, w), mslot)
+                let totWord := sload(totSlot)
+                let prevWord := sload(prevSlot)
+                if iszero(eq(totWord, prevWord)) { sstore(prevSlot, totWord) }
+                // two price words (four int64 lanes each) per totals word (eight int32 lanes)
+                for { let h := 0 } lt(h, 2) { h := add(h, 1) } {
+                    let first := add(mul(w, 8), mul(h, 4))
+                    if lt(first, t) {
+                        let priceSlot := slotOf(or(priceBase, add(mul(w, 2), h)), mslot)
+                        let priceWord := sload(priceSlot)
+                        let newWord := 0
+                        for { let j := 0 } lt(j, 4) { j := add(j, 1) } {
+                            let s := add(first, j)
+                            if iszero(lt(s, t)) { break }
+                            let lane32 := add(mul(h, 4), j)
+                            let tot := signextend(3, and(shr(mul(lane32, 32), totWord), 0xffffffff))
+                            let prv := signextend(3, and(shr(mul(lane32, 32), prevWord), 0xffffffff))
+                            let q := mul(tot, res)
+                            let sb := sdiv(q, n)
+                            let price := sub(signextend(7, and(shr(mul(j, 64), priceWord), 0xffffffffffffffff)), sdiv(mul(priceStep, q), priceDen))
+                            let a := tot
+                            if slt(tot, 0) { a := sub(0, tot) }
+                            if gt(a, maxAbs) { maxAbs := a }
+                            let d := sub(tot, prv)
+                            dS2 := add(dS2, mul(d, d))
+                            newWord := or(newWord, shl(mul(j, 64), and(price, 0xffffffffffffffff)))
+                            putBE(add(pOut, mul(s, 8)), price)
+                            putBE(add(sOut, mul(s, 8)), sb)
+                        }
+                        if iszero(eq(newWord, priceWord)) { sstore(priceSlot, newWord) }
+                    }
+                }
+            }
         }
     }
 
@@ -605,28 +672,23 @@ contract PoolCoordinator is IPoolCoordinator {
         }
     }
 
-    function _loadRow(uint64 round, uint256 kind, uint256 t) internal view returns (int256[] memory out) {
+    /// @dev a row of T signed `bits`-bit lanes (32 or 64), 256/bits to a word, lane j at bit j * bits
+    function _loadRow(uint64 round, uint256 kind, uint256 t, uint256 bits) internal view returns (int256[] memory out) {
         out = new int256[](t);
-        uint256 nWords = (t + 3) / 4;
+        uint256 per = 256 / bits;
+        uint256 nWords = (t + per - 1) / per;
+        uint256 mask = (uint256(1) << bits) - 1;
+        uint256 signByte = bits / 8 - 1;
         for (uint256 w = 0; w < nWords; w++) {
             uint256 word = words[_key(round, kind, w)];
-            for (uint256 j = 0; j < 4 && w * 4 + j < t; j++) {
-                out[w * 4 + j] = int256(int64(uint64(word >> (64 * j))));
+            for (uint256 j = 0; j < per && w * per + j < t; j++) {
+                uint256 lane = (word >> (bits * j)) & mask;
+                int256 v;
+                assembly ("memory-safe") {
+                    v := signextend(signByte, lane)
+                }
+                out[w * per + j] = v;
             }
-        }
-    }
-
-    function _storeRow(uint64 round, uint256 kind, int256[] memory row) internal {
-        uint256 t = row.length;
-        uint256 nWords = (t + 3) / 4;
-        for (uint256 w = 0; w < nWords; w++) {
-            uint256 out;
-            for (uint256 j = 0; j < 4 && w * 4 + j < t; j++) {
-                // |prices| < 2^62 + 2^60 and |totals| < 2^36 by the bounds above: inside int64
-                out |= uint256(uint64(int64(row[w * 4 + j]))) << (64 * j);
-            }
-            uint256 key = _key(round, kind, w);
-            if (words[key] != out) words[key] = out;
         }
     }
 
@@ -641,17 +703,6 @@ contract PoolCoordinator is IPoolCoordinator {
             int256 x = int256(int64(uint64(v)));
             if (x > MAX_ABS_INITIAL || x < -MAX_ABS_INITIAL) revert BadRoundParameter(PARAM_INITIAL);
             out |= v << (64 * j);
-        }
-    }
-
-    function _packBytes(int256[] memory row) private pure returns (bytes memory out) {
-        out = new bytes(row.length * 8);
-        for (uint256 k = 0; k < row.length; k++) {
-            uint64 v = uint64(int64(row[k]));
-            assembly ("memory-safe") {
-                let p := add(add(out, 32), mul(k, 8))
-                mstore(p, or(shl(192, v), and(mload(p), sub(shl(192, 1), 1))))
-            }
         }
     }
 }

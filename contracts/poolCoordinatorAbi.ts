@@ -1108,7 +1108,7 @@ export const poolCoordinatorAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "",
+        "name": "account",
         "type": "address"
       }
     ],
@@ -1271,6 +1271,11 @@ export const poolCoordinatorAbi = [
             "internalType": "uint32",
             "name": "settledCount",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint88",
+            "name": "sumSqDelta",
+            "type": "uint88"
           }
         ],
         "internalType": "struct PoolCoordinator.Progress",
