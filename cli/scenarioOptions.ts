@@ -6,7 +6,7 @@ import { DEFAULT_ADMM_OPTIONS, type AdmmOptions } from '../admm/engine.js';
 import { DATA_DIR_ENV } from '../data/dataLocation.js';
 import { GENERATOR_DEFAULTS } from '../data/generator.js';
 import { loadScenario, type LoadedScenario } from '../data/loadScenario.js';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export interface ScenarioFlags {
   data?: string;

@@ -4,7 +4,7 @@
 // temperature and tariff_carbon.csv the time-of-use price, all on the same hourly rows.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { readCsvFile, requireColumn, type CsvTable } from './csvRecords.js';
 import { parseNumberCell, parseTimestampCell } from './fieldValues.js';
 import type { ParsedTimestamp } from './timestamps.js';

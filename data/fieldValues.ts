@@ -1,6 +1,6 @@
 // Parsing one CSV cell as a number or a timestamp, with a DerchainInputError that names the file,
 // line, prosumer and column when the cell is not what the format requires.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { parseTimestamp, type ParsedTimestamp } from './timestamps.js';
 
 export interface CellPlace {

@@ -3,7 +3,7 @@
 // price_per_kWh. The shared extract's week files use the same layout with other column names
 // (timestamp_local/timestamp_utc, household_id, price_USD_per_kWh), accepted as aliases.
 import { basename } from 'node:path';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { findColumn, parseCsvText, readCsvFile, requireColumn, type CsvTable } from './csvRecords.js';
 import { parseNumberCell, parseTimestampCell } from './fieldValues.js';
 import type { ProsumerRows, SeriesTable } from './seriesTable.js';

@@ -4,7 +4,7 @@
 // errors name the file, the line of the offending value, the prosumer and the field.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { parseProsumerParams, type ProsumerParams } from '../model/params.js';
 
 /** Key of the entry that applies to every prosumer without its own entry. */

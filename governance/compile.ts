@@ -1,24 +1,11 @@
-// Compiles contracts/Governance.sol with solc-js (0.8.30, EVM "paris", optimizer on) and returns
-// the ABI, creation and runtime bytecode and the storage layout (the QBFT genesis generator uses
-// it). The result is cached per process. Switch to the contracts/ build helper when it fits.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import solc from 'solc';
+// Compiles contracts/Governance.sol through the project's one solc wrapper (contracts/solc.ts:
+// solc-js 0.8.30, EVM "paris", optimizer on, no IR pipeline, cached) and returns the ABI, creation
+// and runtime bytecode and the storage layout (the QBFT genesis generator uses it).
+import { join } from 'node:path';
 import type { Abi, Hex } from 'viem';
+import { compileContract, CONTRACTS_DIR, type StorageLayout } from '../contracts/solc.js';
 
-/** One entry of solc's storageLayout output. */
-export interface StorageEntry {
-  label: string;
-  slot: string;
-  offset: number;
-  type: string;
-}
-
-export interface StorageLayout {
-  storage: StorageEntry[];
-  types: Record<string, { encoding: string; label: string; numberOfBytes: string; members?: StorageEntry[] }>;
-}
+export type { StorageEntry, StorageLayout } from '../contracts/solc.js';
 
 export interface CompiledGovernance {
   abi: Abi;
@@ -27,46 +14,10 @@ export interface CompiledGovernance {
   storageLayout: StorageLayout;
 }
 
-export const GOVERNANCE_SOURCE_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'contracts', 'Governance.sol');
-
-let cached: CompiledGovernance | undefined;
-
-interface SolcOutput {
-  errors?: { severity: string; formattedMessage: string }[];
-  contracts?: Record<
-    string,
-    Record<
-      string,
-      {
-        abi: Abi;
-        evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
-        storageLayout: StorageLayout;
-      }
-    >
-  >;
-}
+export const GOVERNANCE_SOURCE_PATH = join(CONTRACTS_DIR, 'Governance.sol');
 
 export function compileGovernance(): CompiledGovernance {
-  if (cached) return cached;
-  const input = {
-    language: 'Solidity',
-    sources: { 'Governance.sol': { content: readFileSync(GOVERNANCE_SOURCE_PATH, 'utf8') } },
-    settings: {
-      evmVersion: 'paris',
-      optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'storageLayout'] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0) throw new Error(`Governance.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const contract = output.contracts?.['Governance.sol']?.['Governance'];
-  if (!contract) throw new Error('solc produced no Governance contract');
-  cached = {
-    abi: contract.abi,
-    bytecode: `0x${contract.evm.bytecode.object}`,
-    deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
-    storageLayout: contract.storageLayout,
-  };
-  return cached;
+  const a = compileContract({ file: 'Governance.sol', contract: 'Governance', viaIR: false, storageLayout: true });
+  if (!a.storageLayout) throw new Error('solc returned no storage layout for Governance');
+  return { abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode, storageLayout: a.storageLayout };
 }

@@ -6,7 +6,7 @@
 // Checks that need the scenario's series (tOut range, horizon, slot length) are in
 // model/validateScenario.ts (`checkScenario`).
 import { z } from 'zod';
-import { DerchainInputError, type DerchainInputErrorContext } from './errors.js';
+import { DerchainInputError, type DerchainInputErrorContext } from '../errors/inputError.js';
 import type { ModelOptions } from './scenario.js';
 
 const nonNeg = () => z.number().finite().nonnegative();

@@ -7,7 +7,7 @@
 // gamma*[0, PACmax]); intersecting it with the comfort band slot by slot finds the first slot in
 // which no HVAC schedule keeps the room inside the band. That problem would otherwise surface as an
 // infeasible QP in the middle of a coordination run.
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { hvacDecay, initialIndoor } from './hvacDynamics.js';
 import type { HvacParams } from './params.js';
 import type { ProsumerInput, Scenario } from './scenario.js';

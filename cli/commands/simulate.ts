@@ -14,6 +14,7 @@ import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
 import type { DataOrigin } from '../../data/loadScenario.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
+import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, scenarioFromFlags, tolerancesOf, type AdmmKnobs, type ScenarioFlags } from '../scenarioOptions.js';
@@ -143,6 +144,7 @@ function progressReporter(maxIterations: number) {
 
 async function simulate(flags: SimulateFlags): Promise<void> {
   const { scenario, origin, admm } = scenarioFromFlags(flags, LIMITS);
+  if (flags.out !== undefined) checkReportTarget(flags.out);
   const progress = progressReporter(admm.maxIterations);
   progress.log.info(
     { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, ...admm },
