@@ -54,7 +54,7 @@ export interface RowMessage {
 export interface ClearingMessage {
   type: 'clearing';
   round: bigint;
-  /** the iteration whose submissions are open now (the one the clearing prices are for) */
+  /** the closed iteration k this clearing publishes (0: the round's opening prices); rows answering it carry k + 1 */
   iteration: number;
   /** the round is over: stop submitting */
   final: boolean;
@@ -62,8 +62,10 @@ export interface ClearingMessage {
   prices: bigint[];
   /** sbar per slot, 1e-6 kW */
   sbar: bigint[];
-  /** further int64 values the round's ADMM variant defines (admm/poolStep.ts), usually empty */
+  /** further int64 values (iteration 0: n, rho, resolution, alphaPpm of the round), usually empty */
   aux: bigint[];
+  /** whose row of iteration k was counted (index = participant); absent at iteration 0 */
+  accepted?: boolean[];
 }
 
 /** Uplink: a meter's periodic health. */
@@ -209,7 +211,8 @@ export function encodeClearingMessage(m: Omit<ClearingMessage, 'type'>): Uint8Ar
   if (m.prices.length === 0) throw new FrameError('prices', 'no slots');
   u('prices', m.prices.length, 8);
   u('aux', m.aux.length, 8);
-  const out: number[] = [typeByte(MESSAGE_TYPE.clearing), 0, 0, 0, 0, 0, 0, m.final ? 1 : 0, m.prices.length, m.aux.length];
+  const flags = (m.final ? 1 : 0) | (m.accepted !== undefined ? 2 : 0);
+  const out: number[] = [typeByte(MESSAGE_TYPE.clearing), 0, 0, 0, 0, 0, 0, flags, m.prices.length, m.aux.length];
   const head = new DataView(new ArrayBuffer(6));
   head.setUint32(0, Number(m.round));
   head.setUint16(4, m.iteration);
@@ -217,6 +220,16 @@ export function encodeClearingMessage(m: Omit<ClearingMessage, 'type'>): Uint8Ar
   pushDeltas(out, m.prices, 'prices');
   pushDeltas(out, m.sbar, 'sbar');
   pushDeltas(out, m.aux, 'aux');
+  if (m.accepted !== undefined) {
+    const n = m.accepted.length;
+    u('accepted', n, 16);
+    out.push(n >> 8, n & 0xff);
+    for (let k = 0; k < n; k += 8) {
+      let byte = 0;
+      for (let b = 0; b < 8 && k + b < n; b++) if (m.accepted[k + b]) byte |= 0x80 >> b;
+      out.push(byte);
+    }
+  }
   return Uint8Array.from(out);
 }
 
@@ -331,15 +344,29 @@ export function decodeMessage(bytes: Uint8Array): RadioMessage {
     case MESSAGE_TYPE.clearing: {
       if (bytes.length < 10) throw new FrameError('clearing', `${bytes.length} bytes is too short for a clearing`);
       const flags = bytes[7]!;
-      if ((flags & ~1) !== 0) throw new FrameError('flags', `unknown flag bits ${flags.toString(2)}`);
+      if ((flags & ~3) !== 0) throw new FrameError('flags', `unknown flag bits ${flags.toString(2)}`);
       const t = bytes[8]!;
       if (t === 0) throw new FrameError('prices', 'no slots');
       const pos = { at: 10 };
       const prices = readDeltas(bytes, pos, t, 'prices');
       const sbar = readDeltas(bytes, pos, t, 'sbar');
       const aux = readDeltas(bytes, pos, bytes[9]!, 'aux');
+      let accepted: boolean[] | undefined;
+      if (flags & 2) {
+        if (pos.at + 2 > bytes.length) throw new FrameError('accepted', 'truncated participant count');
+        const n = (bytes[pos.at]! << 8) | bytes[pos.at + 1]!;
+        pos.at += 2;
+        const len = Math.ceil(n / 8);
+        if (pos.at + len > bytes.length) throw new FrameError('accepted', `bitmap of ${n} participants truncated`);
+        accepted = Array.from({ length: n }, (_, k) => (bytes[pos.at + (k >> 3)]! & (0x80 >> (k & 7))) !== 0);
+        const spare = n % 8 === 0 ? 0 : bytes[pos.at + len - 1]! & (0xff >> (n % 8));
+        if (spare !== 0) throw new FrameError('accepted', 'bits set beyond the last participant');
+        pos.at += len;
+      }
       if (pos.at !== bytes.length) throw new FrameError('clearing', `${bytes.length - pos.at} trailing bytes`);
-      return { type: 'clearing', round: BigInt(dv.getUint32(1)), iteration: dv.getUint16(5), final: flags === 1, prices, sbar, aux };
+      const m: ClearingMessage = { type: 'clearing', round: BigInt(dv.getUint32(1)), iteration: dv.getUint16(5), final: (flags & 1) === 1, prices, sbar, aux };
+      if (accepted !== undefined) m.accepted = accepted;
+      return m;
     }
     case MESSAGE_TYPE.heartbeat: {
       if (bytes.length !== HEARTBEAT_BYTES) throw new FrameError('heartbeat', `${bytes.length} bytes, a heartbeat has ${HEARTBEAT_BYTES}`);

@@ -68,6 +68,7 @@ function randomMessage(r: () => number): RadioMessage {
       prices: Array.from({ length: n }, () => i64(r)),
       sbar: Array.from({ length: n }, () => i64(r)),
       aux: Array.from({ length: int(r, 0, 4) }, () => i64(r)),
+      ...(r() < 0.5 ? { accepted: Array.from({ length: int(r, 0, 300) }, () => r() < 0.7) } : {}),
     };
   }
   if (t === 2) {
@@ -110,6 +111,11 @@ describe('radio: frame format', () => {
     // 10-byte header, first price 3 varint bytes, 23 zero deltas, first sbar 2 bytes, 23 zero deltas
     assert.equal(cb.length, 10 + 3 + 23 + 2 + 23);
     assert.equal(norm(decodeMessage(cb)), norm(c));
+    // the accepted bitmap: 2 bytes of count and one bit per participant, first participant in the high bit
+    const withBitmap = encodeMessage({ ...c, accepted: [true, false, true, true, false, false, false, false, true, true] });
+    assert.equal(withBitmap.length, cb.length + 2 + 2);
+    assert.deepEqual(Array.from(withBitmap.subarray(-4)), [0, 10, 0b10110000, 0b11000000]);
+    assert.equal(norm(decodeMessage(withBitmap)), norm({ ...c, accepted: [true, false, true, true, false, false, false, false, true, true] }));
     assert.equal(encodeMessage({ type: 'heartbeat', agentVersion: [1, 2, 3], health: 0, lastRound: 9n, lastIteration: 1 }).length, HEARTBEAT_BYTES);
   });
 
