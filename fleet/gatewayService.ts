@@ -9,7 +9,7 @@
 // heartbeat; here attached meters are called directly.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import coap from 'coap';
+import * as coap from 'coap';
 import type { MeterReport } from './gatewayLink.js';
 import type { JobResult, MeterSupervisor } from './meterSupervisor.js';
 import { assertSha256Hex, type ReleaseApprovalSource, type ReleaseApprovalStatus } from './releaseApproval.js';
