@@ -37,6 +37,8 @@ export interface IterationRecord {
   seconds: number;
   /** gas used by all transactions of this iteration (on-chain runs only) */
   gas?: number;
+  /** pool market: largest |sum_i s_i[t]| over the slots before balancing, kW */
+  largestImbalanceKw?: number;
 }
 
 export interface CoordinationResult {

@@ -12,7 +12,7 @@ import { isConverged } from '../../admm/engine.js';
 import { headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
-import { runPilot } from '../../node-agent/pilot.js';
+import { runPilot } from '../../operator/pilot.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
