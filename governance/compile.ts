@@ -1,6 +1,8 @@
-// Compiles contracts/Governance.sol with solc-js (0.8.30, EVM "paris", optimizer on) and returns
-// the ABI, creation and runtime bytecode and the storage layout (the QBFT genesis generator uses
-// it). The result is cached per process. Switch to the contracts/ build helper when it fits.
+// Compiles contracts/Governance.sol (and the files it imports from contracts/: the set library and
+// the interfaces) with solc-js (0.8.30, EVM "paris", optimizer on) and returns the ABI, creation
+// and runtime bytecode, the storage layout (the QBFT genesis generator uses it) and the ERC-165 ids
+// of the interfaces clients probe. The result is cached per process. Switch to the contracts/
+// build helper when it fits.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,9 +27,16 @@ export interface CompiledGovernance {
   bytecode: Hex;
   deployedBytecode: Hex;
   storageLayout: StorageLayout;
+  /** ERC-165 ids (XOR of the function selectors) of the interfaces Governance implements */
+  interfaceIds: Record<ProbedInterface, Hex>;
 }
 
-export const GOVERNANCE_SOURCE_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'contracts', 'Governance.sol');
+const CONTRACTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'contracts');
+export const GOVERNANCE_SOURCE_PATH = join(CONTRACTS_DIR, 'Governance.sol');
+
+/** The interfaces whose ERC-165 ids a client checks (source file -> interface name). */
+const PROBED_INTERFACES = { consortiumGovernance: ['IConsortiumGovernance.sol', 'IConsortiumGovernance'], releaseRegistry: ['IReleaseRegistry.sol', 'IReleaseRegistry'] } as const;
+export type ProbedInterface = keyof typeof PROBED_INTERFACES;
 
 let cached: CompiledGovernance | undefined;
 
@@ -39,7 +48,7 @@ interface SolcOutput {
       string,
       {
         abi: Abi;
-        evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
+        evm: { bytecode: { object: string }; deployedBytecode: { object: string }; methodIdentifiers?: Record<string, string> };
         storageLayout: StorageLayout;
       }
     >
@@ -54,16 +63,35 @@ export function compileGovernance(): CompiledGovernance {
     settings: {
       evmVersion: 'paris',
       optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'storageLayout'] } },
+      outputSelection: {
+        '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'storageLayout', 'evm.methodIdentifiers'] },
+      },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  // imports resolve to files beside Governance.sol ("./X.sol" arrives as "X.sol")
+  const findImports = (path: string) => {
+    if (!/^[A-Za-z0-9_]+\.sol$/.test(path)) return { error: `import outside contracts/: ${path}` };
+    try {
+      return { contents: readFileSync(join(CONTRACTS_DIR, path), 'utf8') };
+    } catch {
+      return { error: `contracts/${path} not found` };
+    }
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports })) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) throw new Error(`Governance.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
   const contract = output.contracts?.['Governance.sol']?.['Governance'];
   if (!contract) throw new Error('solc produced no Governance contract');
+  const interfaceIds = {} as Record<ProbedInterface, Hex>;
+  for (const [key, [file, name]] of Object.entries(PROBED_INTERFACES) as [ProbedInterface, readonly [string, string]][]) {
+    const selectors = Object.values(output.contracts?.[file]?.[name]?.evm.methodIdentifiers ?? {});
+    if (selectors.length === 0) throw new Error(`solc produced no ${name} interface`);
+    const id = selectors.reduce((acc, sel) => acc ^ Number.parseInt(sel, 16), 0) >>> 0;
+    interfaceIds[key] = `0x${id.toString(16).padStart(8, '0')}`;
+  }
   cached = {
     abi: contract.abi,
+    interfaceIds,
     bytecode: `0x${contract.evm.bytecode.object}`,
     deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
     storageLayout: contract.storageLayout,
