@@ -4,7 +4,7 @@
 // contract, and output that escapes chain text before it reaches a terminal.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Address } from 'viem';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { addressProblem, parseAddressInput } from '../governance/addressInput.js';
 import { connectNode } from '../governance/chainClients.js';
 import { GovernanceClient } from '../governance/governanceClient.js';

@@ -8,7 +8,7 @@
 // meter left "dispatched" is asked what it runs and, unless it already runs the release, sent again.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { GatewayControl } from './gatewayControl.js';
 import type { MeterInventoryEntry } from './gatewayService.js';
 import type { JobResult } from './meterSupervisor.js';

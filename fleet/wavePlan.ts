@@ -2,7 +2,7 @@
 // incrementFactor (AWS IoT Jobs' exponential rollout), each with its own dispatch rate, which also
 // grows by incrementFactor from baseRatePerMinute up to maximumPerMinute. Meters are taken round-robin
 // across gateways (sorted by id within a gateway), so every wave, the canary too, spans the gateways.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export interface WaveOptions {
   /** canary size as a count of meters */

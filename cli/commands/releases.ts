@@ -9,7 +9,7 @@ import { proposalsTable, releasesTable, utc } from '../../governance/consortiumT
 import { normalizeSha256 } from '../../governance/governanceClient.js';
 import { isReleaseKind, type ReleaseProposalKind } from '../../governance/proposalKinds.js';
 import { sha256OfFile } from '../../governance/releaseHash.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { badArgument, type ConnectionOptions, governanceOf, labelArg, print, proposalIdArg, withConnection } from '../governanceOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 
