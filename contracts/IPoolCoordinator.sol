@@ -22,7 +22,7 @@ interface IPoolCoordinator {
         bytes signature;
     }
 
-    /// @notice the parameters of a round (contract units)
+    /// @notice the parameters of a round (contract units, admm/poolStep.ts)
     struct RoundConfig {
         /// @dev slots T
         uint16 horizon;
@@ -30,27 +30,28 @@ interface IPoolCoordinator {
         uint32 resolution;
         /// @dev penalty rho, 1e-6 currency/kWh per kW
         uint64 rho;
-        /// @dev over-relaxation alpha, parts per million (1e6: none)
+        /// @dev over-relaxation alpha, parts per million, [1e6, 2e6)
         uint32 alphaPpm;
-        /// @dev primal tolerance on the community imbalance, RMS per slot, 1e-6 kW
+        /// @dev bound on the per-household average imbalance of every slot, 1e-6 kW
         uint64 epsPrimal;
-        /// @dev dual tolerance, RMS per prosumer-slot, 1e-6 kW (of the balanced-trade change)
+        /// @dev bound on the dual residual per entry (RMS), 1e-6 currency/kWh
         uint64 epsDual;
+        /// @dev the stop may fire from this iteration on (>= 1)
+        uint32 minIterations;
         /// @dev iterations before the round ends unconverged
         uint32 maxIterations;
         /// @dev blocks an iteration collects rows before anyone may close it
         uint32 deadlineBlocks;
-        /// @dev slot length in seconds (settlement: price * energy)
+        /// @dev slot length in seconds (for reading settlement amounts; not used by the arithmetic)
         uint32 slotSeconds;
         /// @dev starting prices (warm start), T packed big-endian int64, 1e-6 currency/kWh; empty: zeros
         bytes initialPrices;
-        /// @dev starting sbar (warm start), T packed big-endian int64, 1e-6 kW; empty: zeros
-        bytes initialSbar;
     }
 
     /// @notice round status
     enum Status {
         None,
+        Enrolling,
         Open,
         Converged,
         MaxIterations,
@@ -62,53 +63,45 @@ interface IPoolCoordinator {
     event OperatorTransferred(address indexed previous, address indexed next);
     event AdmitterProposed(address indexed current, address indexed proposed);
     event AdmitterTransferred(address indexed previous, address indexed next);
-    /// @notice `prosumer` may take part in rounds from `fromRound` on
-    event ProsumerAdmitted(address indexed prosumer, uint64 fromRound);
+    event ProsumerAdmitted(address indexed prosumer);
     event ProsumerRemoved(address indexed prosumer);
-    /// @notice a round opened over the `participants` admitted prosumers
-    event RoundOpened(
-        uint64 indexed round,
-        uint32 participants,
-        uint16 horizon,
-        uint32 resolution,
-        uint64 rho,
-        uint32 alphaPpm,
-        uint64 epsPrimal,
-        uint64 epsDual,
-        uint32 maxIterations,
-        uint32 deadlineBlocks,
-        uint32 slotSeconds,
-        bytes initialPrices,
-        bytes initialSbar
-    );
+    /// @notice a round was opened (status Enrolling) with these parameters
+    event RoundOpened(uint64 indexed round, RoundConfig config);
+    /// @notice `participant` takes part in `round` as participant number `index` (0-based, enrolment order)
+    event ParticipantEnrolled(uint64 indexed round, address indexed participant, uint32 index);
+    /// @notice enrolment closed: the round collects rows of iteration 1 from its `participants` participants
+    event RoundStarted(uint64 indexed round, uint32 participants, uint64 deadlineBlock);
     /// @notice a row accepted for (round, iteration); `relayer` is msg.sender (the prosumer itself for submit)
     event RowSubmitted(
         uint64 indexed round, uint32 indexed iteration, address indexed participant, bytes row, bytes slice, address relayer
     );
-    /// @notice a batch entry that was not accepted (the rest of the batch was)
+    /// @notice a batch entry that was not accepted (the rest of the batch was); reason: REJECT_* constants
     event RowRejected(uint64 indexed round, uint32 indexed iteration, address indexed participant, uint8 reason);
     /// @notice the clearing of an iteration: the downlink every meter needs
-    /// @param prices lambda after the iteration, T packed big-endian int64, 1e-6 currency/kWh
+    /// @param prices after the iteration, T packed big-endian int64, 1e-6 currency/kWh
     /// @param sbar mean net trade, T packed big-endian int64, 1e-6 kW
+    /// @param maxAbs largest |community net trade| of a slot before balancing, row steps
+    /// @param dualNum N * sum ||row - prevRow||^2 - ||totals - prevTotals||^2 (row steps^2)
     /// @param submitted rows received this iteration (the others carried their last row over)
+    /// @param status Open (running), Converged or MaxIterations
     event IterationClosed(
         uint64 indexed round,
         uint32 indexed iteration,
         bytes prices,
         bytes sbar,
-        uint256 primalSq,
-        uint256 dualSq,
+        uint256 maxAbs,
+        uint256 dualNum,
         uint32 submitted,
-        bool converged
+        Status status
     );
     /// @notice the round ended (status Converged, MaxIterations or Cancelled) after `iterations`
     event RoundEnded(uint64 indexed round, uint32 iterations, Status status);
     /// @notice the operator ended a round that can no longer converge
     event RoundCancelled(uint64 indexed round, uint32 iteration, address by);
-    /// @notice what `participant` owes (negative) or is owed (positive) for its balanced trades, 1e-6 currency
-    event Settled(uint64 indexed round, address indexed participant, int256 amount);
-    /// @notice all participants settled; `remainder` (1e-6 currency) is the rounding booked to the community account
-    event SettlementCompleted(uint64 indexed round, int256 remainder);
+    /// @notice sum_t price[t] * z[t] of `participant`'s balanced trades z (1e-12 currency per hour of slot; > 0: owed to it)
+    event Settled(uint64 indexed round, address indexed participant, uint32 index, int256 amount);
+    /// @notice every participant settled; `total` is the sum of all amounts (zero by construction)
+    event SettlementCompleted(uint64 indexed round, int256 total);
 
     // ------------------------------------------------------------------ errors
     error NotOperator(address caller);
@@ -120,10 +113,12 @@ interface IPoolCoordinator {
     error NoRound(uint64 round);
     error RoundStillOpen(uint64 round);
     error RoundNotOpen(uint64 round);
+    error RoundNotEnrolling(uint64 round);
     error RoundNotEnded(uint64 round);
     error WrongRound(uint64 given, uint64 current);
     error WrongIteration(uint32 given, uint32 current);
     error NotParticipant(uint64 round, address account);
+    error AlreadyEnrolled(uint64 round, address account);
     error AlreadySubmitted(uint64 round, uint32 iteration, address participant);
     error WrongLength(uint256 given, uint256 expected);
     error PrevRowMismatch(address participant);
@@ -143,14 +138,18 @@ interface IPoolCoordinator {
     function proposeAdmitter(address next) external;
     /// @notice the proposed admitter accepts the role
     function acceptAdmitter() external;
-    /// @notice admit a prosumer (from the next round that opens)
+    /// @notice admit a prosumer (it can then be enrolled in rounds)
     function admitProsumer(address prosumer) external;
     /// @notice remove a prosumer: it can no longer submit; an open round carries its last row over
     function removeProsumer(address prosumer) external;
 
     // ------------------------------------------------------------------ rounds
-    /// @notice open a round over every prosumer admitted now
+    /// @notice open a round (status Enrolling); enrol its participants with enroll, then startRound
     function openRound(RoundConfig calldata config) external returns (uint64 round);
+    /// @notice enrol admitted prosumers in the enrolling round (in chunks that fit a block)
+    function enroll(uint64 round, address[] calldata accounts) external;
+    /// @notice close enrolment; iteration 1 starts collecting rows
+    function startRound(uint64 round) external;
     /// @notice the caller's own row for (round, iteration)
     function submit(uint64 round, uint32 iteration, bytes calldata row, bytes calldata slice, bytes calldata prevRow) external;
     /// @notice one relayed row, signed by its participant
@@ -162,7 +161,7 @@ interface IPoolCoordinator {
     function closeIteration(uint64 round, uint32 iteration) external;
     /// @notice the operator ends a round that can no longer converge
     function cancelRound(uint64 round) external;
-    /// @notice record what each listed participant owes or is owed at the round's clearing prices
+    /// @notice record what each listed participant owes or is owed at the round's final prices (chunks of any size)
     /// @param lastRows each participant's last submitted row in the round (empty if none), checked against its hash
     function settle(uint64 round, address[] calldata participants, bytes[] calldata lastRows) external;
 

@@ -26,6 +26,22 @@ export const poolCoordinatorAbi = [
       },
       {
         "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadyEnrolled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address",
         "name": "participant",
         "type": "address"
       }
@@ -198,6 +214,17 @@ export const poolCoordinatorAbi = [
         "type": "uint64"
       }
     ],
+    "name": "RoundNotEnrolling",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      }
+    ],
     "name": "RoundNotOpen",
     "type": "error"
   },
@@ -349,13 +376,13 @@ export const poolCoordinatorAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "primalSq",
+        "name": "maxAbs",
         "type": "uint256"
       },
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "dualSq",
+        "name": "dualNum",
         "type": "uint256"
       },
       {
@@ -366,9 +393,9 @@ export const poolCoordinatorAbi = [
       },
       {
         "indexed": false,
-        "internalType": "bool",
-        "name": "converged",
-        "type": "bool"
+        "internalType": "enum IPoolCoordinator.Status",
+        "name": "status",
+        "type": "uint8"
       }
     ],
     "name": "IterationClosed",
@@ -417,15 +444,34 @@ export const poolCoordinatorAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
         "internalType": "address",
-        "name": "prosumer",
+        "name": "participant",
         "type": "address"
       },
       {
         "indexed": false,
-        "internalType": "uint64",
-        "name": "fromRound",
-        "type": "uint64"
+        "internalType": "uint32",
+        "name": "index",
+        "type": "uint32"
+      }
+    ],
+    "name": "ParticipantEnrolled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "prosumer",
+        "type": "address"
       }
     ],
     "name": "ProsumerAdmitted",
@@ -504,6 +550,82 @@ export const poolCoordinatorAbi = [
         "type": "uint64"
       },
       {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "horizon",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint32",
+            "name": "resolution",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "rho",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "alphaPpm",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint64",
+            "name": "epsPrimal",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "epsDual",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minIterations",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxIterations",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "deadlineBlocks",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "slotSeconds",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes",
+            "name": "initialPrices",
+            "type": "bytes"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct IPoolCoordinator.RoundConfig",
+        "name": "config",
+        "type": "tuple"
+      }
+    ],
+    "name": "RoundOpened",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      },
+      {
         "indexed": false,
         "internalType": "uint32",
         "name": "participants",
@@ -511,72 +633,12 @@ export const poolCoordinatorAbi = [
       },
       {
         "indexed": false,
-        "internalType": "uint16",
-        "name": "horizon",
-        "type": "uint16"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "resolution",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
         "internalType": "uint64",
-        "name": "rho",
+        "name": "deadlineBlock",
         "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "alphaPpm",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "epsPrimal",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint64",
-        "name": "epsDual",
-        "type": "uint64"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "maxIterations",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "deadlineBlocks",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint32",
-        "name": "slotSeconds",
-        "type": "uint32"
-      },
-      {
-        "indexed": false,
-        "internalType": "bytes",
-        "name": "initialPrices",
-        "type": "bytes"
-      },
-      {
-        "indexed": false,
-        "internalType": "bytes",
-        "name": "initialSbar",
-        "type": "bytes"
       }
     ],
-    "name": "RoundOpened",
+    "name": "RoundStarted",
     "type": "event"
   },
   {
@@ -670,6 +732,12 @@ export const poolCoordinatorAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint32",
+        "name": "index",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
         "internalType": "int256",
         "name": "amount",
         "type": "int256"
@@ -690,7 +758,7 @@ export const poolCoordinatorAbi = [
       {
         "indexed": false,
         "internalType": "int256",
-        "name": "remainder",
+        "name": "total",
         "type": "int256"
       }
     ],
@@ -842,6 +910,19 @@ export const poolCoordinatorAbi = [
   },
   {
     "inputs": [],
+    "name": "PARAM_MIN_ITERATIONS",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "PARAM_PARTICIPANTS",
     "outputs": [
       {
@@ -895,6 +976,19 @@ export const poolCoordinatorAbi = [
   {
     "inputs": [],
     "name": "REJECT_ALREADY_SUBMITTED",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "REJECT_NOT_ADMITTED",
     "outputs": [
       {
         "internalType": "uint8",
@@ -1011,32 +1105,19 @@ export const poolCoordinatorAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "admittedCount",
-    "outputs": [
-      {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
         "internalType": "address",
-        "name": "",
+        "name": "account",
         "type": "address"
       }
     ],
-    "name": "admittedFrom",
+    "name": "admitted",
     "outputs": [
       {
-        "internalType": "uint64",
+        "internalType": "bool",
         "name": "",
-        "type": "uint64"
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -1118,6 +1199,24 @@ export const poolCoordinatorAbi = [
         "internalType": "uint64",
         "name": "round",
         "type": "uint64"
+      },
+      {
+        "internalType": "address[]",
+        "name": "accounts",
+        "type": "address[]"
+      }
+    ],
+    "name": "enroll",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
       }
     ],
     "name": "getClearing",
@@ -1125,11 +1224,6 @@ export const poolCoordinatorAbi = [
       {
         "internalType": "int256[]",
         "name": "prices",
-        "type": "int256[]"
-      },
-      {
-        "internalType": "int256[]",
-        "name": "sbar",
         "type": "int256[]"
       },
       {
@@ -1177,6 +1271,11 @@ export const poolCoordinatorAbi = [
             "internalType": "uint32",
             "name": "settledCount",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint88",
+            "name": "sumSqDelta",
+            "type": "uint88"
           }
         ],
         "internalType": "struct PoolCoordinator.Progress",
@@ -1226,6 +1325,11 @@ export const poolCoordinatorAbi = [
           },
           {
             "internalType": "uint32",
+            "name": "minIterations",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
             "name": "maxIterations",
             "type": "uint32"
           },
@@ -1261,30 +1365,6 @@ export const poolCoordinatorAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint64",
-        "name": "round",
-        "type": "uint64"
-      },
-      {
-        "internalType": "address",
-        "name": "participant",
-        "type": "address"
-      }
-    ],
-    "name": "lastIteration",
-    "outputs": [
-      {
-        "internalType": "uint32",
-        "name": "",
-        "type": "uint32"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "address",
         "name": "",
         "type": "address"
@@ -1296,6 +1376,45 @@ export const poolCoordinatorAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address",
+        "name": "participant",
+        "type": "address"
+      }
+    ],
+    "name": "membership",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "enrolled",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint32",
+        "name": "index",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "lastIteration",
+        "type": "uint32"
+      },
+      {
+        "internalType": "bool",
+        "name": "settled",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -1337,6 +1456,11 @@ export const poolCoordinatorAbi = [
           },
           {
             "internalType": "uint32",
+            "name": "minIterations",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
             "name": "maxIterations",
             "type": "uint32"
           },
@@ -1353,11 +1477,6 @@ export const poolCoordinatorAbi = [
           {
             "internalType": "bytes",
             "name": "initialPrices",
-            "type": "bytes"
-          },
-          {
-            "internalType": "bytes",
-            "name": "initialSbar",
             "type": "bytes"
           }
         ],
@@ -1513,6 +1632,19 @@ export const poolCoordinatorAbi = [
       }
     ],
     "name": "settle",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "round",
+        "type": "uint64"
+      }
+    ],
+    "name": "startRound",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

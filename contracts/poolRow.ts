@@ -128,3 +128,24 @@ export function signPoolRow(account: LocalAccount, ref: PoolDomainRef, m: Omit<P
 export function recoverPoolRowSigner(ref: PoolDomainRef, m: PoolRowMessage, signature: Hex): Promise<Address> {
   return recoverTypedDataAddress({ ...typedData(ref, m), signature });
 }
+
+/** A relayed row as the contract's SignedRow tuple (submitSigned / submitBatch). */
+export interface SignedPoolRow {
+  participant: Address;
+  row: Hex;
+  slice: Hex;
+  /** the participant's last row in the round ('0x' before its first), unsigned: the contract checks its hash */
+  prevRow: Hex;
+  signature: Hex;
+}
+
+/** Signs `row` for (round, iteration) with the prosumer's own key and returns the relayable tuple. */
+export async function makeSignedPoolRow(
+  account: LocalAccount,
+  ref: PoolDomainRef,
+  m: { round: bigint; iteration: number; row: Hex; prevRow: Hex; slice?: Hex },
+): Promise<SignedPoolRow> {
+  const slice = m.slice ?? '0x';
+  const signature = await signPoolRow(account, ref, { round: m.round, iteration: m.iteration, row: m.row, slice });
+  return { participant: account.address, row: m.row, slice, prevRow: m.prevRow, signature };
+}

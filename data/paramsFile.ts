@@ -69,7 +69,13 @@ export function parseParamsText(text: string, file: string): ParamsFile {
   }
   const entries = new Map<string, ProsumerParams>();
   const lines = new Map<string, number>();
-  const plain = doc.toJS() as Record<string, unknown>;
+  let plain: Record<string, unknown>;
+  try {
+    plain = doc.toJS() as Record<string, unknown>;
+  } catch (err) {
+    // the yaml library refuses documents whose aliases expand too much (a "billion laughs" bomb)
+    throw new DerchainInputError(`cannot expand the YAML: ${(err as Error).message}`, { file }, { cause: err });
+  }
   const lineOf = (prosumer: string, fieldPath: string | undefined) => lineOfNode(doc, counter, [prosumer, ...pathOf(fieldPath)]);
   for (const pair of root.items) {
     const keyNode = pair.key;

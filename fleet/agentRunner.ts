@@ -96,7 +96,9 @@ export class ProcessAgentRunner implements AgentRunner {
       waiter?.();
     });
     child.once('exit', (code, signal) => {
-      exited = `exit ${code ?? signal}${stderr ? `: ${stderr.trim().split('\n').slice(-1)[0]}` : ''}`;
+      const lines = stderr.trim().split('\n');
+      const why = lines.filter((l) => /Error\b/.test(l)).slice(-1)[0] ?? lines.slice(-1)[0] ?? '';
+      exited = `exit ${code ?? signal}${why ? `: ${why.trim()}` : ''}`;
       waiter?.();
     });
     const next = (ms: number, what: string): Promise<AgentMessage> =>

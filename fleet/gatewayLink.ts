@@ -2,7 +2,7 @@
 // ask whether a hash is approved on chain (the gateway reads the governance contract), and send a
 // health report. IP meters use HTTP; NB-IoT meters use CoAP with block-wise transfer (RFC 7959,
 // npm coap), which splits the artifact into 1 KiB blocks.
-import coap from 'coap';
+import * as coap from 'coap';
 import type { ReleaseApprovalStatus } from './releaseApproval.js';
 
 /** node-coap's largest Block2 size (SZX 6) */

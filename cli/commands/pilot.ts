@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import pino from 'pino';
 import type { Hex } from 'viem';
 import { DerchainInputError } from '../../errors/inputError.js';
+import { isConverged } from '../../admm/engine.js';
 import { headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
@@ -69,7 +70,8 @@ async function pilot(flags: PilotFlags): Promise<void> {
     horizon: scenario.horizon,
     ...(r ? headlineFigures(r) : { admmObjective: null, centralizedObjective: null, relativeGap: null, primalResidual: null, dualResidual: null }),
     iterations: result.iterations,
-    converged: result.converged,
+    converged: r ? isConverged(result.converged, r.relativeGap) : result.converged,
+    stopRuleMet: result.converged,
     seconds: result.seconds,
     gasPerIteration: gasPerIteration.length ? Math.max(...gasPerIteration) : 0,
     gasTotal: Number(result.gasTotal),
