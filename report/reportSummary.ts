@@ -40,6 +40,7 @@ export interface ProsumerTotals {
 export const HEADLINE_FIELDS = [
   'iterations',
   'converged',
+  'stopRuleMet',
   'admmObjective',
   'centralizedObjective',
   'relativeGap',

@@ -16,10 +16,11 @@ import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
 import type { DataOrigin } from '../../data/loadScenario.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
+import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, scenarioFromFlags, tolerancesOf, type AdmmKnobs, type Market, type PoolKnobs, type ScenarioFlags } from '../scenarioOptions.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 
 
 interface SimulateFlags extends ScenarioFlags {
@@ -101,6 +102,12 @@ function isPoolResult(r: CoordinationResult): r is PoolResult {
   return (r as Partial<PoolResult>).market === 'pool';
 }
 
+function convergenceWords(result: CoordinationResult): string {
+  if (result.converged) return 'converged';
+  if (result.stopRuleMet) return `NOT converged: the residuals are small but the gap to the optimum is ${(100 * result.relativeGap).toFixed(2)} % (change --rho)`;
+  return 'NOT converged (raise --max-iterations or change --rho)';
+}
+
 function readableSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, reportDir?: string, rolling?: RollingResult): string {
   const s = buildSummary(result, scenario);
   const pool = isPoolResult(result) ? result.pool : null;
@@ -108,7 +115,7 @@ function readableSummary(result: CoordinationResult, scenario: Scenario, origin:
     `derchain simulate: ${result.prosumers.length} prosumers x ${result.horizon} slots of ${result.dtHours} h, ${result.timestamps[0]} to ${result.timestamps[result.timestamps.length - 1]}`,
     `  data        ${describeOrigin(origin)} (${scenario.source})`,
     `  market      ${pool ? `pool (one price per slot; rho ${fmt(pool.rho)}, alpha ${pool.alpha}, rows at ${pool.resolutionKw * 1000} W)` : 'bilateral (the paper\'s pairwise market)'}`,
-    `  ADMM        ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged (raise --max-iterations or change --rho)'}, ${result.seconds.toFixed(2)} s`,
+    `  ADMM        ${result.iterations} iterations, ${convergenceWords(result)}, ${result.seconds.toFixed(2)} s`,
     `  objective   ADMM ${fmt(result.admmObjective)}   centralised ${fmt(result.centralizedObjective)}   relative gap ${fmt(result.relativeGap, 6)}`,
     `  residuals   primal ${fmt(result.primalResidual)} kW   dual ${fmt(result.dualResidual)} per kWh`,
     `  trades      biggest seller ${s.biggestSeller}, biggest buyer ${s.biggestBuyer}`,
@@ -200,6 +207,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   const parsed = scenarioFromFlags(flags, LIMITS);
   const { origin, admm, market, pool: poolKnobs, rolling: hours } = parsed;
   let scenario = parsed.scenario;
+  if (flags.out !== undefined) checkReportTarget(flags.out);
   const progress = progressReporter(market === 'pool' ? poolKnobs.maxIterations : admm.maxIterations);
   progress.log.info(
     { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, market, ...(market === 'pool' ? poolKnobs : admm), rolling: hours },
