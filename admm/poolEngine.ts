@@ -28,6 +28,7 @@ import {
 import type { QpBackend } from '../model/qpBackend.js';
 import type { Scenario } from '../model/scenario.js';
 import { blockContext, solveCentralized, type CentralizedResult } from '../model/socialProblem.js';
+import { isConverged } from './engine.js';
 
 export interface PoolOptions {
   /** penalty rho, currency/kWh per kW; default: the scale-aware rule times rhoScale */
@@ -311,7 +312,8 @@ export class PoolProblem {
       dtHours: sc.dtHours,
       timestamps: sc.timestamps,
       iterations: history.length,
-      converged: state.status === 'converged',
+      converged: isConverged(state.status === 'converged', central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN),
+      stopRuleMet: state.status === 'converged',
       admmObjective,
       centralizedObjective,
       relativeGap: central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN,

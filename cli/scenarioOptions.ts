@@ -2,11 +2,11 @@
 // the period and prosumers, DER parameters, demand-response mode and the ADMM knobs; their
 // parsing into a Scenario with errors that name the flag.
 import type { Command } from 'commander';
-import { DEFAULT_ADMM_OPTIONS, type AdmmOptions } from '../admm/engine.js';
+import { DEFAULT_ADMM_OPTIONS, RHO_RANGE, type AdmmOptions } from '../admm/engine.js';
 import { DATA_DIR_ENV } from '../data/dataLocation.js';
 import { GENERATOR_DEFAULTS } from '../data/generator.js';
 import { loadScenario, type LoadedScenario } from '../data/loadScenario.js';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export interface ScenarioFlags {
   data?: string;
@@ -95,7 +95,9 @@ const isTolerance = (v: number) => v >= 1e-6 && v <= 1000;
 export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits): ParsedScenarioFlags {
   const days = numberFlag('days', flags.days, (v) => v > 0 && v <= limits.maxDays, `a positive number of days (at most ${limits.maxDays})`);
   const seed = numberFlag('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
-  const rho = numberFlag('rho', flags.rho, (v) => v > 0, 'a positive number') ?? DEFAULT_ADMM_OPTIONS.rho;
+  const rho =
+    numberFlag('rho', flags.rho, (v) => v >= RHO_RANGE.min && v <= RHO_RANGE.max, `a number from ${RHO_RANGE.min} to ${RHO_RANGE.max} (currency/kWh per kW)`) ??
+    DEFAULT_ADMM_OPTIONS.rho;
   const maxIterations =
     numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
   const admm: AdmmKnobs = {

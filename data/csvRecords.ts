@@ -3,7 +3,7 @@
 // DerchainInputError naming the file and line.
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export interface CsvRecord {
   /** 1-based line in the file (the line where the record ends) */

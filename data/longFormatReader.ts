@@ -3,9 +3,10 @@
 // price_per_kWh. The shared extract's week files use the same layout with other column names
 // (timestamp_local/timestamp_utc, household_id, price_USD_per_kWh), accepted as aliases.
 import { basename } from 'node:path';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { findColumn, parseCsvText, readCsvFile, requireColumn, type CsvTable } from './csvRecords.js';
 import { parseNumberCell, parseTimestampCell } from './fieldValues.js';
+import { PLAUSIBLE } from '../model/plausibility.js';
 import type { ProsumerRows, SeriesTable } from './seriesTable.js';
 
 /** Accepted column names, canonical name first. */
@@ -59,10 +60,10 @@ export function longFormatTable(table: CsvTable, source: string): SeriesTable {
     const place = (idx: number) => ({ file, line, prosumer: id, field: name(idx) });
     rows.slots.push(parseTimestampCell(values[col.timestamp], place(col.timestamp)));
     rows.lines.push(line);
-    rows.load.push(parseNumberCell(values[col.load], place(col.load), true));
-    rows.pv.push(parseNumberCell(values[col.pv], place(col.pv), true));
-    rows.tOut.push(parseNumberCell(values[col.tOut], place(col.tOut), false));
-    if (rows.price) rows.price.push(parseNumberCell(values[col.price], place(col.price), false));
+    rows.load.push(parseNumberCell(values[col.load], place(col.load), PLAUSIBLE.powerKW));
+    rows.pv.push(parseNumberCell(values[col.pv], place(col.pv), PLAUSIBLE.powerKW));
+    rows.tOut.push(parseNumberCell(values[col.tOut], place(col.tOut), PLAUSIBLE.temperatureC));
+    if (rows.price) rows.price.push(parseNumberCell(values[col.price], place(col.price), PLAUSIBLE.price));
   }
   if (byId.size === 0) {
     throw new DerchainInputError('the file has a header but no data rows', { file, line: 2 });

@@ -10,7 +10,13 @@ import { compileGovernance } from './compile.js';
 export const ABI_MODULE_PATH = join(dirname(fileURLToPath(import.meta.url)), 'governanceAbi.ts');
 
 export function renderAbiModule(): string {
-  return render('governanceAbi', 'contracts/Governance.sol', compileGovernance().abi, 'governance/generateAbiModule.ts');
+  const { abi, interfaceIds } = compileGovernance();
+  return [
+    render('governanceAbi', 'contracts/Governance.sol', abi, 'governance/generateAbiModule.ts'),
+    '/** ERC-165 ids: IConsortiumGovernance and IReleaseRegistry (clients probe them before sending). */',
+    `export const GOVERNANCE_INTERFACE_IDS = ${JSON.stringify(interfaceIds)} as const;`,
+    '',
+  ].join('\n');
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -16,7 +16,7 @@
 // the QP is cached per prosumer object, which changes nothing in the numbers).
 import type { ProsumerSchedule } from '../admm/types.js';
 import type { QpProblem, SolverStatus } from '../solver/types.js';
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';
 import { projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';
 import { QpBuilder } from './qpBuilder.js';

@@ -39,6 +39,7 @@ export interface ProsumerTotals {
 export const HEADLINE_FIELDS = [
   'iterations',
   'converged',
+  'stopRuleMet',
   'admmObjective',
   'centralizedObjective',
   'relativeGap',

@@ -14,6 +14,7 @@ import type { CoordinationResult, IterationRecord } from '../../admm/types.js';
 import type { DataOrigin } from '../../data/loadScenario.js';
 import type { Scenario } from '../../model/scenario.js';
 import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
+import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, scenarioFromFlags, tolerancesOf, type AdmmKnobs, type ScenarioFlags } from '../scenarioOptions.js';
@@ -68,12 +69,18 @@ function fixed(v: number, digits: number): string {
   return Number(text) === 0 ? (0).toFixed(digits) : text;
 }
 
+function convergenceWords(result: CoordinationResult): string {
+  if (result.converged) return 'converged';
+  if (result.stopRuleMet) return `NOT converged: the residuals are small but the gap to the optimum is ${(100 * result.relativeGap).toFixed(2)} % (change --rho)`;
+  return 'NOT converged (raise --max-iterations or change --rho)';
+}
+
 function readableSummary(result: CoordinationResult, scenario: Scenario, origin: DataOrigin, reportDir?: string): string {
   const s = buildSummary(result, scenario);
   const lines = [
     `derchain simulate: ${result.prosumers.length} prosumers x ${result.horizon} slots of ${result.dtHours} h, ${result.timestamps[0]} to ${result.timestamps[result.timestamps.length - 1]}`,
     `  data        ${describeOrigin(origin)} (${scenario.source})`,
-    `  ADMM        ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged (raise --max-iterations or change --rho)'}, ${result.seconds.toFixed(2)} s`,
+    `  ADMM        ${result.iterations} iterations, ${convergenceWords(result)}, ${result.seconds.toFixed(2)} s`,
     `  objective   ADMM ${fmt(result.admmObjective)}   centralised ${fmt(result.centralizedObjective)}   relative gap ${fmt(result.relativeGap, 6)}`,
     `  residuals   primal ${fmt(result.primalResidual)} kW   dual ${fmt(result.dualResidual)} per kWh`,
     `  trades      biggest seller ${s.biggestSeller}, biggest buyer ${s.biggestBuyer}`,
@@ -143,6 +150,7 @@ function progressReporter(maxIterations: number) {
 
 async function simulate(flags: SimulateFlags): Promise<void> {
   const { scenario, origin, admm } = scenarioFromFlags(flags, LIMITS);
+  if (flags.out !== undefined) checkReportTarget(flags.out);
   const progress = progressReporter(admm.maxIterations);
   progress.log.info(
     { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, ...admm },

@@ -10,7 +10,7 @@ import { createPublicClient, getAddress, http, type Address, type Chain, type Pu
 import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordinator.js';
 import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
 

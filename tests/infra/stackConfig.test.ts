@@ -7,7 +7,7 @@ import { checkedStackConfig } from '../../infra/consortiumPlan.js';
 import { buildPilotStack } from '../../infra/pilotStack.js';
 import { parseStackConfig } from '../../infra/stackConfig.js';
 import { StackConfigError } from '../../infra/stackConfigError.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { GATEWAYS, SECRET_CONFIG_KEYS, SECRET_DEPLOYER_KEY, SECRET_SEED, SECRET_SSH_KEY, pilotConfig } from './pilotFixture.js';
 import { runWithMocks } from './pulumiMocks.js';
 
