@@ -99,7 +99,8 @@ const governanceSchema = z.strictObject({
       }),
     )
     .default([]),
-  votingPeriodSeconds: z.number().int().min(60).default(604800),
+  // the governance contract accepts at most 366 days (Governance.MAX_VOTING_PERIOD)
+  votingPeriodSeconds: z.number().int().min(60).max(366 * 24 * 3600).default(604800),
   contractAddress: z
     .string()
     .refine((a) => isAddress(a, { strict: true }), 'must be a 20-byte hex address')

@@ -11,6 +11,7 @@ import { encodeAbiParameters, getAddress, keccak256, stringToHex, padHex, type A
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { register as registerReleases } from '../../cli/commands/releases.js';
 import { register as registerValidators } from '../../cli/commands/validators.js';
+import { register as registerBridge } from '../../cli/commands/validatorBridge.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { runCli } from './cliInProcess.js';
@@ -82,6 +83,9 @@ describe('cli: derchain validators / releases (anvil, in-process)', function () 
         assert.doesNotMatch(r.stdout, /executed|marked expired|voted/);
       }
       assert.equal((await releases(['vote', '0', '--governance', target])).exitCode, 2);
+      const bridge = await runCli(registerBridge, ['validator-bridge', '--rpc', chain.rpcUrl, '--governance', target]);
+      assert.equal(bridge.exitCode, 2, 'the bridge started on a wrong address');
+      assert.match(bridge.stderr, reason);
     }
     assert.equal(await nonce(), before, 'a transaction was sent');
   });
