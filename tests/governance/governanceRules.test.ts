@@ -2,7 +2,7 @@
 // per subject, a removed member's ballots stay void when it is added again, a bounded voting
 // period, coordinator checks and unsetting, and printable bounded text.
 import assert from 'node:assert/strict';
-import { encodeDeployData, encodeErrorResult, type Address } from 'viem';
+import { encodeDeployData, encodeErrorResult, parseAbi, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { deployCoordinator } from '../../contracts/deployCoordinator.js';
 import { compileGovernance } from '../../governance/compile.js';
@@ -12,6 +12,7 @@ import { GovernanceClient } from '../../governance/governanceClient.js';
 import { GovernanceRevertError } from '../../governance/governanceErrors.js';
 import { startAnvil, type AnvilChain } from './anvilChain.js';
 
+const admitterAbi = parseAbi(['function transferAdmitter(address next)', 'function admitted(address) view returns (bool)']);
 const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 const ZERO: Address = '0x0000000000000000000000000000000000000000';
 
@@ -124,6 +125,30 @@ describe('governance rules (anvil)', function () {
     await pass((await g[0]!.propose('set-coordinator', ZERO)).id);
     assert.equal(await g[0]!.coordinator(), ZERO);
     await rejects(g[0]!.propose('admit-prosumer', randomAddress()), 'NoCoordinator');
+  });
+
+  it('marks an open proposal obsolete when it can no longer take effect and a new one on its subject comes', async () => {
+    const owner = chain.accounts[0]!;
+    const [c1, c2] = [
+      (await deployCoordinator(owner.publicClient, owner.walletClient!)).address,
+      (await deployCoordinator(owner.publicClient, owner.walletClient!)).address,
+    ];
+    for (const c of [c1, c2]) {
+      const hash = await owner.walletClient!.writeContract({ address: c, abi: admitterAbi, functionName: 'transferAdmitter', args: [g[0]!.address] });
+      await owner.publicClient.waitForTransactionReceipt({ hash });
+    }
+    const prosumer = randomAddress();
+    await pass((await g[0]!.propose('set-coordinator', c1)).id);
+    await pass((await g[0]!.propose('admit-prosumer', prosumer)).id);
+    await pass((await g[0]!.propose('set-coordinator', c2)).id);
+    const stuck = await g[0]!.propose('admit-prosumer', prosumer); // open, aimed at c2
+    await pass((await g[1]!.propose('set-coordinator', c1)).id, [0, 2, 3]); // back to c1, where it is admitted
+    // the open admission can no longer take effect; it does not block its subject until its deadline
+    const removal = await g[1]!.propose('remove-prosumer', prosumer);
+    assert.equal((await g[0]!.proposal(stuck.id)).status, 'obsolete');
+    await pass(removal.id, [0, 2, 3]);
+    const admitted = await owner.publicClient.readContract({ address: c1, abi: admitterAbi, functionName: 'admitted', args: [prosumer] });
+    assert.equal(admitted, false);
   });
 
   it('refuses control characters and overlong text in labels, names and enodes', async () => {
