@@ -4,7 +4,7 @@
 // machines. Clique votes themselves are cast by `derchain validator-bridge` beside each validator.
 // Agent releases are decided with `derchain releases`.
 import type { Command } from 'commander';
-import type { Address } from 'viem';
+import { parseAbi, type Address, type PublicClient } from 'viem';
 import { connectNode } from '../../governance/chainClients.js';
 import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { changesTable, membersTable, proposalsTable, signersTable } from '../../governance/consortiumTables.js';
@@ -132,6 +132,18 @@ async function checkValidatorChange(
   if (!quorumHolds(report)) lines.push('WARNING: after this change too few validators answer; the chain may halt, and governance cannot undo that');
   process.stderr.write(`${lines.join('\n')}\n`);
 }
+
+/** --coordinator must be a contract answering admitted(address) with a bool (as Governance.sol probes it). */
+async function assertCoordinator(publicClient: PublicClient, coordinator: Address): Promise<void> {
+  try {
+    const answer = await publicClient.readContract({ address: coordinator, abi: admissionAbi, functionName: 'admitted', args: [coordinator] });
+    if (typeof answer !== 'boolean') throw new Error('not a bool');
+  } catch {
+    throw new DerchainInputError(`${coordinator} is not a coordinator contract (no answer to admitted(address)); check --coordinator`, { field: '--coordinator' });
+  }
+}
+
+const admissionAbi = parseAbi(['function admitted(address) view returns (bool)']);
 
 async function consensusOf(rpcUrl: string): Promise<{ consensus?: 'clique' | 'qbft' }> {
   const set = await chainSignerSet(rpcUrl);
@@ -317,6 +329,7 @@ export function register(program: Command): void {
             o.validator ?? (await new CliqueRpc(o.rpc).signers()).map((a, i) => ({ address: a, label: `validator ${i + 1}`, enode: '' }));
           const period = o.votingPeriod;
           const { publicClient, walletClient } = await connectNode(o.rpc, key);
+          if (o.coordinator !== undefined) await assertCoordinator(publicClient, o.coordinator);
           const deployed = await deployGovernance(publicClient, walletClient!, {
             members,
             validators: initialValidators,

@@ -87,6 +87,9 @@ describe('cli: derchain validators / releases (anvil, in-process)', function () 
       assert.equal(bridge.exitCode, 2, 'the bridge started on a wrong address');
       assert.match(bridge.stderr, reason);
     }
+    const wrongCoordinator = await validators(['deploy', '--member', `${members[0]}=A`, '--validator', randomAddress(), '--coordinator', eoa]);
+    assert.equal(wrongCoordinator.exitCode, 2);
+    assert.match(wrongCoordinator.stderr, /is not a coordinator contract/);
     assert.equal(await nonce(), before, 'a transaction was sent');
   });
 
