@@ -178,14 +178,18 @@ export function register(program: Command): void {
         const g = await governanceOf(o, false);
         const view = await readConsortiumView(g, o.rpc, { open: true });
         const open = view.proposals;
+        const unrecorded = await g.expiredUnrecorded();
         print(
           o,
-          { members: view.members, majority: view.majority, openProposals: open, signers: view.signers, validators: view.validators },
+          { members: view.members, majority: view.majority, openProposals: open, expiredUnrecorded: unrecorded, signers: view.signers, validators: view.validators },
           [
             `Members (${view.members.length}; ${view.majority} yes votes decide)`,
             membersTable(view),
             `Open proposals (${open.length})`,
             open.length === 0 ? '(none)' : proposalsTable(open, view.majority),
+            ...(unrecorded.length === 0
+              ? []
+              : [`Past their deadline, not yet recorded (anyone may run: derchain validators expire ID): ${unrecorded.map((id) => `#${id}`).join(', ')}`]),
             view.signers === undefined ? 'Signer set: the node exposes neither the clique nor the qbft API' : `Signer set (${view.signers.length}, from ${view.signerSource})`,
             signersTable(view),
           ].join('\n'),

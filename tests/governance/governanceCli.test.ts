@@ -240,5 +240,10 @@ describe('cli: derchain validators / releases (anvil, in-process)', function () 
     const list = await validators(['list', '--governance', governance, '--json']);
     const open = (JSON.parse(list.stdout) as { openProposals: { id: number; status: string }[] }).openProposals;
     assert.ok(open.length >= 20 && open.every((p) => p.status === 'open'));
+    // past the deadline: no longer open, and `list` names them for `expire`
+    await chain.increaseTime(3601);
+    const later = await validators(['list', '--governance', governance]);
+    assert.match(later.stdout, /Open proposals \(0\)/);
+    assert.match(later.stdout, new RegExp(`Past their deadline, not yet recorded .*#${total - 1}`));
   });
 });
