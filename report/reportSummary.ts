@@ -1,7 +1,7 @@
 // summary.json: the run's headline numbers (objectives, gap, iterations, residuals, times), the
 // per-prosumer energy totals and costs of both solutions, the prosumers Fig. 6 singles out, and
 // the iteration history, so scripts can read a run without parsing CSV or HTML.
-import type { CoordinationResult, IterationRecord, ProsumerSchedule } from '../admm/types.js';
+import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { biggestSellerAndBuyer } from './tradeMatrix.js';
 
