@@ -76,6 +76,8 @@ export interface RadioRoundResult {
   relayLog: string[];
   meterKeys: string[];
   participants: Address[];
+  /** (iteration, participant) of every row the relay handed to the in-memory coordinator */
+  relayed: string[];
 }
 
 /** the simulated clock starts at 2026-01-01T00:00Z */
@@ -265,6 +267,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     relayLog,
     meterKeys: keys,
     participants,
+    relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
   };
   upClient.end(true);
   await Promise.all([downClient.endAsync(), simClient.endAsync()]);
