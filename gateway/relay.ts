@@ -337,6 +337,17 @@ export class GatewayRelay {
     if (prog.status !== 'running') this.ended = true;
   }
 
+  /** The clearing message of iteration k as broadcast (CoAP catch-up), or undefined when not closed. */
+  clearingMessageFor(k: number): Promise<Uint8Array | undefined> {
+    return this.serial(async () => {
+      const st = this.store.state;
+      if (!Number.isInteger(k) || k < 0 || k > st.broadcast || this.round === undefined) return undefined;
+      const prog = await this.o.chain.progress(this.round);
+      const c = await this.o.chain.clearing(this.round, k);
+      return this.clearingMessage(c, k, k === prog.iteration && prog.status !== 'running', k > 0 ? (st.acceptedByIteration[String(k)] ?? []) : undefined);
+    });
+  }
+
   /** Sends a meter that missed clearings every clearing after `lastIteration`, in order, per device. */
   private async catchUp(devEui: string, lastIteration: number): Promise<void> {
     const st = this.store.state;
