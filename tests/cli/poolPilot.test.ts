@@ -37,7 +37,7 @@ describe('cli: derchain pilot (community market, the default)', function () {
       const keyFile = join(dir, 'operator.key');
       writeFileSync(keyFile, key, { mode: 0o600 });
       const out = join(dir, 'report');
-      const r = derchain('pilot', ['--rpc', anvil.rpcUrl, '--operator-key-file', keyFile, '--prosumers', '3', '--batch-size', '2', '--json', '--out', out]);
+      const r = derchain('pilot', ['--rpc', anvil.rpcUrl, '--operator-key-file', keyFile, '--prosumers', '3', '--households-per-process', '3', '--batch-size', '2', '--json', '--out', out]);
       assert.equal(r.code, 0, r.stderr.slice(-3000));
       const j = JSON.parse(r.stdout.trim());
       assert.equal(j.market, 'pool');
