@@ -52,6 +52,21 @@ export const DEFAULT_ADMM_OPTIONS: AdmmOptions = {
   centralized: true,
 };
 
+/**
+ * Largest relative gap to the centralised optimum that is still reported as converged. The
+ * residual test alone can be fooled: with a very large rho the fixed-point trades stop moving at
+ * once and both residuals read zero far from the optimum (rho 1e6 stopped at a 2.2 % gap).
+ */
+export const MAX_CONVERGED_GAP = 1e-2;
+
+/** Range of the initial rho the commands accept, currency/kWh per kW (1e-6 fixed point on chain). */
+export const RHO_RANGE = { min: 1e-3, max: 1e3 } as const;
+
+/** converged = stopping rule met and, when the reference is known, the gap is plausible. */
+export function isConverged(stopRuleMet: boolean, relativeGap: number): boolean {
+  return stopRuleMet && !(relativeGap > MAX_CONVERGED_GAP);
+}
+
 export interface IterationOutcome {
   record: IterationRecord;
   step: StepResult;
@@ -137,6 +152,7 @@ function assemble(
   if (!last) throw new Error('ADMM ran no iteration (maxIterations must be at least 1)');
   const admmObjective = last.record.objective;
   const centralizedObjective = central ? central.objective : Number.NaN;
+  const relativeGap = central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN;
   const trades: number[][][] = Array.from({ length: n }, (_, i) =>
     Array.from({ length: n }, (_, j) => (i === j ? new Array<number>(T).fill(0) : Array.from(last.tradeRows[i].subarray((j < i ? j : j - 1) * T, (j < i ? j : j - 1) * T + T)))),
   );
@@ -146,10 +162,11 @@ function assemble(
     dtHours: scenario.dtHours,
     timestamps: scenario.timestamps,
     iterations: history.length,
-    converged: last.step.converged,
+    converged: isConverged(last.step.converged, relativeGap),
+    stopRuleMet: last.step.converged,
     admmObjective,
     centralizedObjective,
-    relativeGap: central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN,
+    relativeGap,
     primalResidual: last.record.primalResidual,
     dualResidual: last.record.dualResidual,
     seconds,

@@ -37,6 +37,8 @@ export interface IterationRecord {
   seconds: number;
   /** gas used by all transactions of this iteration (on-chain runs only) */
   gas?: number;
+  /** pool market: largest |sum_i s_i[t]| over the slots before balancing, kW */
+  largestImbalanceKw?: number;
 }
 
 export interface CoordinationResult {
@@ -45,7 +47,13 @@ export interface CoordinationResult {
   dtHours: number;
   timestamps: string[];
   iterations: number;
+  /**
+   * the stopping rule was met AND the result is not far from the centralised optimum (relative
+   * gap at most MAX_CONVERGED_GAP when the reference was solved); see `stopRuleMet`
+   */
   converged: boolean;
+  /** the coordinator's stopping rule (residuals) was met, whatever the gap */
+  stopRuleMet: boolean;
   admmObjective: number;
   centralizedObjective: number;
   relativeGap: number;

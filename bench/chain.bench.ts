@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { measureSyntheticGas } from '../contracts/syntheticRound.js';
 import { loadScenario } from '../data/loadScenario.js';
-import { runPilot } from '../node-agent/pilot.js';
+import { runPilot } from '../operator/pilot.js';
 
 const fmt = (v: bigint | number) => Number(v).toLocaleString('en-US');
 

@@ -1,7 +1,7 @@
 // The exit codes the coordination commands document (0 ok, 1 error, 2 bad input), and the one
 // wrapper that turns a DerchainInputError (the message names file, line, prosumer and field) into
 // a line on stderr and exit code 2; any other error goes on to the program's handler (exit 1).
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;

@@ -1,6 +1,7 @@
 // Typed reads and writes of a deployed coordinator over viem clients (any transport that viem
 // speaks; the agents use http). Writes wait for the receipt and report its gas.
 import {
+  type Abi,
   type Account,
   type Address,
   type Chain,
@@ -9,7 +10,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
-import { compileCoordinator } from './compileCoordinator.js';
+import { derCoordinatorAbi } from './derCoordinatorAbi.js';
 
 export const ROUND_STATUS = { none: 0, open: 1, converged: 2, maxIterations: 3, halted: 4 } as const;
 
@@ -66,7 +67,7 @@ export interface WriteResult {
 }
 
 export class CoordinatorClient {
-  readonly abi = compileCoordinator().abi;
+  readonly abi: Abi = derCoordinatorAbi;
 
   constructor(
     readonly publicClient: PublicClient<Transport, Chain>,

@@ -1,6 +1,6 @@
 // A local anvil chain with the coordinator deployed and per-account viem clients for anvil's
 // unlocked dev accounts (sent as eth_sendTransaction, so no key is handled here). Tests, the
-// bench and the pilot's anvil mode use it.
+// bench and the pilot's anvil mode use it; startPoolDevChain deploys the pool coordinator instead.
 import {
   createPublicClient,
   createWalletClient,
@@ -14,6 +14,8 @@ import {
 } from 'viem';
 import { CoordinatorClient } from './coordinatorClient.js';
 import { deployCoordinator } from './deployCoordinator.js';
+import { deployPoolCoordinator } from './deployPoolCoordinator.js';
+import { PoolCoordinatorClient } from './poolCoordinatorClient.js';
 import { startAnvil, type AnvilHandle, type AnvilOptions } from './localAnvil.js';
 import { chainFor } from './rpcEndpoint.js';
 
@@ -30,7 +32,18 @@ export interface DevChain {
   stop(): Promise<void>;
 }
 
-export async function startDevChain(opts: AnvilOptions = {}): Promise<DevChain> {
+/** A dev chain with the community-market coordinator instead (contracts/PoolCoordinator.sol). */
+export interface PoolDevChain extends Omit<DevChain, 'as'> {
+  /** the pool coordinator as seen by dev account k (account 0 deployed it: operator and admitter) */
+  as(k: number): PoolCoordinatorClient;
+}
+
+export async function startPoolDevChain(opts: AnvilOptions = {}): Promise<PoolDevChain> {
+  const base = await startDevChain(opts, 'pool');
+  return { ...base, as: (k) => new PoolCoordinatorClient(base.publicClient, base.address, base.walletFor(k)) };
+}
+
+export async function startDevChain(opts: AnvilOptions = {}, coordinator: 'bilateral' | 'pool' = 'bilateral'): Promise<DevChain> {
   const anvil = await startAnvil(opts);
   try {
     const probe = createPublicClient({ transport: http(anvil.rpcUrl) });
@@ -47,7 +60,7 @@ export async function startDevChain(opts: AnvilOptions = {}): Promise<DevChain> 
       }
       return w;
     };
-    const deployed = await deployCoordinator(publicClient, walletFor(0));
+    const deployed = coordinator === 'pool' ? await deployPoolCoordinator(publicClient, walletFor(0)) : await deployCoordinator(publicClient, walletFor(0));
     return {
       anvil,
       chain,

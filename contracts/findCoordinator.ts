@@ -3,8 +3,9 @@
 // signature and whose second is the round id, so eth_getLogs over all addresses (in block windows,
 // contracts/logWindows.ts) lists the contracts that opened that round. Also checks that the code at an address is the code this
 // checkout builds from contracts/DerCoordinator.sol (the public source the replay trusts).
-import { getAbiItem, type AbiEvent, type Address, type Chain, type PublicClient, type Transport } from 'viem';
+import { getAbiItem, type Abi, type AbiEvent, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import { compileCoordinator } from './compileCoordinator.js';
+import { derCoordinatorAbi } from './derCoordinatorAbi.js';
 import { logsInWindows, type LogWindowOptions } from './logWindows.js';
 
 export interface RoundOpening {
@@ -14,7 +15,7 @@ export interface RoundOpening {
 
 /** Every contract that emitted RoundOpened(round, ...) from genesis to the head, oldest first. */
 export async function findRoundOpenings(publicClient: PublicClient<Transport, Chain>, round: bigint, opts: LogWindowOptions = {}): Promise<RoundOpening[]> {
-  const event = getAbiItem({ abi: compileCoordinator().abi, name: 'RoundOpened' }) as AbiEvent;
+  const event = getAbiItem({ abi: derCoordinatorAbi as Abi, name: 'RoundOpened' }) as AbiEvent;
   const head = await publicClient.getBlockNumber({ cacheTime: 0 });
   const logs = await logsInWindows(0n, head, (fromBlock, toBlock) => publicClient.getLogs({ event, args: { round }, fromBlock, toBlock }), opts);
   const seen = new Map<Address, bigint>();

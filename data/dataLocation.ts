@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { isExtractDirectory } from './extractReader.js';
 
 export const DATA_DIR_ENV = 'DERCHAIN_DATA_DIR';

@@ -4,9 +4,10 @@
 // temperature and tariff_carbon.csv the time-of-use price, all on the same hourly rows.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { readCsvFile, requireColumn, type CsvTable } from './csvRecords.js';
 import { parseNumberCell, parseTimestampCell } from './fieldValues.js';
+import { PLAUSIBLE, type PlausibleRange } from '../model/plausibility.js';
 import type { ParsedTimestamp } from './timestamps.js';
 import type { ProsumerRows, SeriesTable } from './seriesTable.js';
 
@@ -44,7 +45,7 @@ export function readHouseholds(dir: string): ExtractHousehold[] {
   const pvQ = requireColumn(table, ['pv_quality']);
   return table.records.map(({ line, values }) => ({
     id: values[id],
-    pvCapacityKWp: parseNumberCell(values[kwp], { file: table.file, line, prosumer: values[id], field: 'pv_capacity_kWp' }, true),
+    pvCapacityKWp: parseNumberCell(values[kwp], { file: table.file, line, prosumer: values[id], field: 'pv_capacity_kWp' }, PLAUSIBLE.powerKW),
     recommended: values[rec].toLowerCase() === 'yes',
     unusable: values[loadQ] === 'unusable' || values[pvQ] === 'unusable',
   }));
@@ -83,9 +84,9 @@ function checkSameAxis(reference: CsvTable, refUtc: string[], other: CsvTable): 
   });
 }
 
-function numericColumn(table: CsvTable, column: number, prosumer: string | undefined, nonNegative: boolean): number[] {
+function numericColumn(table: CsvTable, column: number, prosumer: string | undefined, range: PlausibleRange): number[] {
   return table.records.map(({ line, values }) =>
-    parseNumberCell(values[column], { file: table.file, line, prosumer, field: table.header[column] }, nonNegative),
+    parseNumberCell(values[column], { file: table.file, line, prosumer, field: table.header[column] }, range),
   );
 }
 
@@ -100,8 +101,8 @@ export function readExtractDirectory(dir: string): SeriesTable {
   for (const other of [pv, weather, tariff]) checkSameAxis(load, axis.utc, other);
   const tempIdx = requireColumn(weather, ['outdoor_temp_C']);
   const priceIdx = requireColumn(tariff, ['price_USD_per_kWh', 'price_per_kWh']);
-  const tOut = numericColumn(weather, tempIdx, undefined, false);
-  const price = numericColumn(tariff, priceIdx, undefined, false);
+  const tOut = numericColumn(weather, tempIdx, undefined, PLAUSIBLE.temperatureC);
+  const price = numericColumn(tariff, priceIdx, undefined, PLAUSIBLE.price);
   const lines = load.records.map((r) => r.line);
   const timestampColumn = load.header.includes('timestamp_local') ? 'timestamp_local' : 'timestamp_utc';
   const prosumers: ProsumerRows[] = households.map((h) => {
@@ -111,8 +112,8 @@ export function readExtractDirectory(dir: string): SeriesTable {
       id: h.id,
       slots: axis.slots,
       lines,
-      load: numericColumn(load, loadIdx, h.id, true),
-      pv: numericColumn(pv, pvIdx, h.id, true),
+      load: numericColumn(load, loadIdx, h.id, PLAUSIBLE.powerKW),
+      pv: numericColumn(pv, pvIdx, h.id, PLAUSIBLE.powerKW),
       tOut,
       price,
       origin: {

@@ -1,6 +1,7 @@
 // Parsing one CSV cell as a number or a timestamp, with a DerchainInputError that names the file,
 // line, prosumer and column when the cell is not what the format requires.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
+import { type PlausibleRange, rangeRule } from '../model/plausibility.js';
 import { parseTimestamp, type ParsedTimestamp } from './timestamps.js';
 
 export interface CellPlace {
@@ -16,15 +17,21 @@ function context(place: CellPlace) {
     : { file: place.file, line: place.line, prosumer: place.prosumer, field: place.field };
 }
 
-/** A finite number; with `nonNegative`, also >= 0. */
-export function parseNumberCell(text: string, place: CellPlace, nonNegative: boolean): number {
+/** A decimal number as people write it: 12, -0.5, .25, 1e3 (no 0x10, 0b1, Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A decimal number within its plausible range (model/plausibility.ts). */
+export function parseNumberCell(text: string, place: CellPlace, range: PlausibleRange): number {
   const trimmed = text.trim();
-  const value = trimmed === '' ? Number.NaN : Number(trimmed);
+  const value = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isFinite(value)) {
-    throw new DerchainInputError(`not a number: ${JSON.stringify(text)}`, context(place));
+    throw new DerchainInputError(`not a number: ${JSON.stringify(text)} (write decimal numbers such as 12.5)`, context(place));
   }
-  if (nonNegative && value < 0) {
+  if (range.min === 0 && value < 0) {
     throw new DerchainInputError(`negative value ${trimmed}; this column must be >= 0`, context(place));
+  }
+  if (value < range.min || value > range.max) {
+    throw new DerchainInputError(`implausible value ${trimmed}; expected ${rangeRule(range)}`, context(place));
   }
   return value;
 }

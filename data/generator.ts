@@ -11,7 +11,7 @@
 //   tilted roof of each home (3-6.5 kWp, tilt 15-30 deg, facing SE..SW), see pvOutput.ts;
 // - load: a daily profile with a morning and a larger evening peak (later on weekends), a household
 //   scale (14-30 kWh/day) and peak times, daily and hourly lognormal variation and short appliance bursts.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import type { SelectedPeriod, SelectedSeries } from './periodSelection.js';
 import { pvPowerKW, planeOfArrayIrradiance, type PvSystem } from './pvOutput.js';
 import { seededRandom, type SeededRandom } from './seededRandom.js';

@@ -3,7 +3,7 @@
 // or the built-in generator; the DER parameters from a parameter file or the model's seeded
 // defaults; the tariff from the model's defaults with the data's prices when it has them.
 import { existsSync, statSync } from 'node:fs';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { defaultParams, defaultTariff } from '../model/defaults.js';
 import { parseModelOptions, type ProsumerParams } from '../model/params.js';
 import type { ModelOptions, Scenario } from '../model/scenario.js';
@@ -78,7 +78,7 @@ function readSeries(origin: DataOrigin, opts: ScenarioOptions): SelectedPeriod {
   };
   switch (origin.kind) {
     case 'file':
-      return selectPeriod(readLongFormatFile(origin.path), request);
+      return selectPeriod(readLongFormatFile(origin.path, opts.prosumers), request);
     case 'extract':
       return selectPeriod(readExtractDirectory(origin.dir), request);
     case 'generator': {

@@ -4,7 +4,7 @@
 // errors name the file, the line of the offending value, the prosumer and the field.
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { parseProsumerParams, type ProsumerParams } from '../model/params.js';
 
 /** Key of the entry that applies to every prosumer without its own entry. */
@@ -69,7 +69,13 @@ export function parseParamsText(text: string, file: string): ParamsFile {
   }
   const entries = new Map<string, ProsumerParams>();
   const lines = new Map<string, number>();
-  const plain = doc.toJS() as Record<string, unknown>;
+  let plain: Record<string, unknown>;
+  try {
+    plain = doc.toJS() as Record<string, unknown>;
+  } catch (err) {
+    // the yaml library refuses documents whose aliases expand too much (a "billion laughs" bomb)
+    throw new DerchainInputError(`cannot expand the YAML: ${(err as Error).message}`, { file }, { cause: err });
+  }
   const lineOf = (prosumer: string, fieldPath: string | undefined) => lineOfNode(doc, counter, [prosumer, ...pathOf(fieldPath)]);
   for (const pair of root.items) {
     const keyNode = pair.key;

@@ -2,7 +2,7 @@
 // preferred order, or named ids), which period (--start, --days), with the checks that must pass
 // before a solve: no duplicate or missing slot in a prosumer's series, one slot length for all,
 // enough slots for the period, the same instants and (if given) the same price for everyone.
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import type { ProsumerRows, SeriesTable } from './seriesTable.js';
 import { matchesStart, parseStart } from './timestamps.js';
 
@@ -54,7 +54,7 @@ function pickProsumers(table: SeriesTable, request: PeriodRequest['prosumers']):
   return request.map((id) => {
     const rows = byId.get(id);
     if (!rows) {
-      throw new DerchainInputError(`unknown prosumer; the source has ${[...byId.keys()].join(', ')}`, {
+      throw new DerchainInputError(`unknown prosumer; the source has ${table.preferredOrder.join(', ')}`, {
         file,
         prosumer: id,
         field: 'prosumer',
@@ -103,6 +103,20 @@ function checkNoGaps(rows: ProsumerRows, order: number[], stepMs: number): void 
   }
 }
 
+/**
+ * The default start when neither the user nor the source gives one: the earliest instant at which
+ * every chosen prosumer has data (rows may come in any order, docs/data-format.md).
+ */
+function earliestCommonSlot(chosen: ProsumerRows[]): string | undefined {
+  let best: { instantMs: number; label: string } | undefined;
+  for (const rows of chosen) {
+    let first: (typeof rows.slots)[number] | undefined;
+    for (const slot of rows.slots) if (first === undefined || slot.instantMs < first.instantMs) first = slot;
+    if (first !== undefined && (best === undefined || first.instantMs > best.instantMs)) best = first;
+  }
+  return best?.label;
+}
+
 /** Picks prosumers and period from a series table, checking the series first. */
 export function selectPeriod(table: SeriesTable, request: PeriodRequest = {}): SelectedPeriod {
   const chosen = pickProsumers(table, request.prosumers);
@@ -110,7 +124,7 @@ export function selectPeriod(table: SeriesTable, request: PeriodRequest = {}): S
   if (!(days > 0) || !Number.isFinite(days)) {
     throw new DerchainInputError(`--days must be a positive number (got ${days})`, { field: 'days' });
   }
-  const startText = request.start ?? table.defaultStart ?? chosen[0].slots[0]?.label ?? '';
+  const startText = request.start ?? table.defaultStart ?? earliestCommonSlot(chosen) ?? '';
   const spec = parseStart(startText);
   if (!spec) {
     throw new DerchainInputError(`cannot read start ${JSON.stringify(startText)}; use e.g. 2016-08-08 or 2016-08-08T06:00`, {

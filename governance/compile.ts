@@ -1,72 +1,50 @@
-// Compiles contracts/Governance.sol with solc-js (0.8.30, EVM "paris", optimizer on) and returns
-// the ABI, creation and runtime bytecode and the storage layout (the QBFT genesis generator uses
-// it). The result is cached per process. Switch to the contracts/ build helper when it fits.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import solc from 'solc';
-import type { Abi, Hex } from 'viem';
+// Compiles contracts/Governance.sol (and the files it imports from contracts/: the set library and
+// the interfaces) through the project's one solc wrapper (contracts/solc.ts: solc-js 0.8.30, EVM
+// "paris", optimizer on, no IR pipeline, cached) and returns the ABI, creation and runtime bytecode,
+// the storage layout (the QBFT genesis generator uses it) and the ERC-165 ids of the interfaces
+// clients probe.
+import { join } from 'node:path';
+import { type Abi, type Hex, toFunctionSelector, type AbiFunction } from 'viem';
+import { compileContract, CONTRACTS_DIR, type StorageLayout } from '../contracts/solc.js';
 
-/** One entry of solc's storageLayout output. */
-export interface StorageEntry {
-  label: string;
-  slot: string;
-  offset: number;
-  type: string;
-}
-
-export interface StorageLayout {
-  storage: StorageEntry[];
-  types: Record<string, { encoding: string; label: string; numberOfBytes: string; members?: StorageEntry[] }>;
-}
+export type { StorageEntry, StorageLayout } from '../contracts/solc.js';
 
 export interface CompiledGovernance {
   abi: Abi;
   bytecode: Hex;
   deployedBytecode: Hex;
   storageLayout: StorageLayout;
+  /** ERC-165 ids (XOR of the function selectors) of the interfaces Governance implements */
+  interfaceIds: Record<ProbedInterface, Hex>;
 }
 
-export const GOVERNANCE_SOURCE_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'contracts', 'Governance.sol');
+export const GOVERNANCE_SOURCE_PATH = join(CONTRACTS_DIR, 'Governance.sol');
+
+/** The interfaces whose ERC-165 ids a client checks (source file -> interface name). */
+const PROBED_INTERFACES = {
+  consortiumGovernance: ['IConsortiumGovernance.sol', 'IConsortiumGovernance'],
+  releaseRegistry: ['IReleaseRegistry.sol', 'IReleaseRegistry'],
+} as const;
+export type ProbedInterface = keyof typeof PROBED_INTERFACES;
+
+/** ERC-165 id of an interface: XOR of its functions' selectors. */
+function interfaceId(abi: Abi, name: string): Hex {
+  const functions = abi.filter((item): item is AbiFunction => item.type === 'function');
+  if (functions.length === 0) throw new Error(`solc produced no ${name} interface functions`);
+  const id = functions.reduce((acc, f) => acc ^ Number.parseInt(toFunctionSelector(f).slice(2), 16), 0) >>> 0;
+  return `0x${id.toString(16).padStart(8, '0')}`;
+}
 
 let cached: CompiledGovernance | undefined;
 
-interface SolcOutput {
-  errors?: { severity: string; formattedMessage: string }[];
-  contracts?: Record<
-    string,
-    Record<
-      string,
-      {
-        abi: Abi;
-        evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
-        storageLayout: StorageLayout;
-      }
-    >
-  >;
-}
-
 export function compileGovernance(): CompiledGovernance {
   if (cached) return cached;
-  const input = {
-    language: 'Solidity',
-    sources: { 'Governance.sol': { content: readFileSync(GOVERNANCE_SOURCE_PATH, 'utf8') } },
-    settings: {
-      evmVersion: 'paris',
-      optimizer: { enabled: true, runs: 200 },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'storageLayout'] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
-  if (errors.length > 0) throw new Error(`Governance.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
-  const contract = output.contracts?.['Governance.sol']?.['Governance'];
-  if (!contract) throw new Error('solc produced no Governance contract');
-  cached = {
-    abi: contract.abi,
-    bytecode: `0x${contract.evm.bytecode.object}`,
-    deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
-    storageLayout: contract.storageLayout,
-  };
+  const a = compileContract({ file: 'Governance.sol', contract: 'Governance', viaIR: false, storageLayout: true });
+  if (!a.storageLayout) throw new Error('solc returned no storage layout for Governance');
+  const interfaceIds = {} as Record<ProbedInterface, Hex>;
+  for (const [key, [file, name]] of Object.entries(PROBED_INTERFACES) as [ProbedInterface, readonly [string, string]][]) {
+    interfaceIds[key] = interfaceId(compileContract({ file, contract: name, viaIR: false }).abi, name);
+  }
+  cached = { abi: a.abi, bytecode: a.bytecode, deployedBytecode: a.deployedBytecode, storageLayout: a.storageLayout, interfaceIds };
   return cached;
 }

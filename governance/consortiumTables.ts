@@ -1,15 +1,25 @@
-// Readable tables (cli-table3) of a consortium snapshot: members, proposals, the signer set, and
-// the progress of decided validator changes. Plain strings, so the CLI prints them and tests read them.
+// Readable tables (cli-table3) of a consortium snapshot: members, proposals, the signer set, the
+// progress of decided validator changes, and approved releases. Plain strings, so the CLI prints
+// them and tests read them. Every cell is escaped: text from the chain (labels, names, enodes) is
+// written by other members and must not steer this member's terminal.
 import Table from 'cli-table3';
 import { getAddress } from 'viem';
 import { changeProgress, type ConsortiumView } from './consortiumView.js';
-import type { ProposalView } from './governanceClient.js';
+import type { ProposalView, ReleaseView } from './governanceClient.js';
+import { isReleaseKind } from './proposalKinds.js';
+import { escapeForTerminal } from './textRules.js';
 
 const short = (text: string, max = 42): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+/** UTC "YYYY-MM-DD HH:MM:SS", or the raw value when the date is out of range. */
+export function utc(date: Date | undefined): string {
+  if (date === undefined) return '';
+  return Number.isNaN(date.getTime()) ? `(${date.getTime()} ms)` : date.toISOString().replace('T', ' ').slice(0, 19);
+}
+
 function render(head: string[], rows: string[][]): string {
   const table = new Table({ head, style: { head: [], border: [] } });
-  for (const row of rows) table.push(row);
+  for (const row of rows) table.push(row.map((cell) => escapeForTerminal(cell)));
   return table.toString();
 }
 
@@ -27,14 +37,22 @@ export function proposalsTable(proposals: ProposalView[], majority: number): str
     proposals.map((p) => [
       String(p.id),
       p.kind,
-      p.subject,
-      short([p.label, p.enode].filter((s) => s !== '').join(' ')),
+      isReleaseKind(p.kind) ? (p.artifactSha256 ?? '') : p.subject,
+      short(escapeForTerminal([p.label, p.enode].filter((s) => s !== '').join(' '))),
       String(p.yes),
       String(p.no),
       String(majority),
       p.status,
-      p.deadline.toISOString().replace('T', ' ').slice(0, 19),
+      utc(p.deadline),
     ]),
+  );
+}
+
+export function releasesTable(releases: ReleaseView[]): string {
+  if (releases.length === 0) return '(no approved releases)';
+  return render(
+    ['artifact sha256', 'label', 'approved by', 'since (UTC)'],
+    releases.map((r) => [r.artifactSha256, short(escapeForTerminal(r.label)), r.proposalId === undefined ? '' : `#${r.proposalId}`, utc(r.decidedAt)]),
   );
 }
 

@@ -9,7 +9,10 @@ export interface ConsortiumView {
   governance: Address;
   members: MemberView[];
   majority: number;
+  /** the proposals asked for (open ones, or a page of the newest) */
   proposals: ProposalView[];
+  /** proposals ever made */
+  proposalTotal: number;
   validators: ValidatorView[];
   changes: ValidatorChange[];
   /** the signer set in force on the chain, or undefined when the node exposes neither API */
@@ -25,29 +28,50 @@ async function qbftValidators(rpcUrl: string): Promise<Address[]> {
   return list.map((a) => getAddress(a));
 }
 
-export async function readConsortiumView(governance: GovernanceClient, rpcUrl: string): Promise<ConsortiumView> {
-  const [members, majority, proposals, validators, changes] = await Promise.all([
+/** Which proposals a view holds: the open ones, or a page of the newest (see GovernanceClient.proposals). */
+export type ProposalSelection = { open: true } | { limit: number; offset?: number };
+
+export async function readConsortiumView(
+  governance: GovernanceClient,
+  rpcUrl: string,
+  selection: ProposalSelection = { open: true },
+): Promise<ConsortiumView> {
+  const proposalsOf = async (): Promise<{ proposals: ProposalView[]; total: number }> =>
+    'open' in selection
+      ? { proposals: await governance.openProposals(), total: await governance.proposalCount() }
+      : governance.proposals({ limit: selection.limit, offset: selection.offset ?? 0 });
+  const [members, majority, { proposals, total }, validators, changes] = await Promise.all([
     governance.members(),
     governance.majority(),
-    governance.proposals(),
+    proposalsOf(),
     governance.validators(),
     governance.validatorChanges(),
   ]);
-  const view: ConsortiumView = { governance: governance.address, members, majority, proposals, validators, changes };
-  const clique = new CliqueRpc(rpcUrl);
-  try {
-    view.signers = await clique.signers();
-    view.signerSource = 'clique';
-    view.nodeVotes = await clique.proposals();
-  } catch {
-    try {
-      view.signers = await qbftValidators(rpcUrl);
-      view.signerSource = 'qbft';
-    } catch {
-      // neither API enabled on this node: tables say so
-    }
+  const view: ConsortiumView = { governance: governance.address, members, majority, proposals, proposalTotal: total, validators, changes };
+  const set = await chainSignerSet(rpcUrl);
+  if (set) {
+    view.signers = set.signers;
+    view.signerSource = set.source;
+    if (set.nodeVotes) view.nodeVotes = set.nodeVotes;
   }
   return view;
+}
+
+/** The signer set the chain enforces and which consensus API gave it; undefined when the node exposes neither. */
+export async function chainSignerSet(
+  rpcUrl: string,
+): Promise<{ signers: Address[]; source: 'clique' | 'qbft'; nodeVotes?: Map<Address, boolean> } | undefined> {
+  const clique = new CliqueRpc(rpcUrl);
+  try {
+    const signers = await clique.signers();
+    return { signers, source: 'clique', nodeVotes: await clique.proposals() };
+  } catch {
+    try {
+      return { signers: await qbftValidators(rpcUrl), source: 'qbft' };
+    } catch {
+      return undefined; // neither API enabled on this node: tables say so
+    }
+  }
 }
 
 /** Per decided validator change: is it in force on the chain yet? */

@@ -3,6 +3,7 @@
 import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from 'viem';
 import { compileGovernance } from './compile.js';
 import { governanceAbi } from './governanceAbi.js';
+import { MAX_ENODE_BYTES, MAX_LABEL_BYTES, MAX_VOTING_PERIOD_SECONDS, MIN_VOTING_PERIOD_SECONDS, textProblem } from './textRules.js';
 
 export interface InitialMember {
   address: Address;
@@ -37,12 +38,29 @@ export function constructorArgs(genesis: GovernanceGenesis) {
   ] as const;
 }
 
+/** The contract constructor's rules (voting period range, printable bounded text), checked before sending. */
+export function assertGenesisRules(genesis: GovernanceGenesis): void {
+  const p = genesis.votingPeriodSeconds;
+  if (!Number.isInteger(p) || p < MIN_VOTING_PERIOD_SECONDS || p > MAX_VOTING_PERIOD_SECONDS) {
+    throw new Error(`the voting period must be a whole number of seconds in [${MIN_VOTING_PERIOD_SECONDS}, ${MAX_VOTING_PERIOD_SECONDS}] (366 days), got ${p}`);
+  }
+  const problems = [
+    ...genesis.members.map((m) => textProblem(`the name of member ${m.address}`, m.name, MAX_LABEL_BYTES)),
+    ...genesis.validators.flatMap((v) => [
+      textProblem(`the label of validator ${v.address}`, v.label, MAX_LABEL_BYTES),
+      textProblem(`the enode of validator ${v.address}`, v.enode, MAX_ENODE_BYTES),
+    ]),
+  ].filter((x) => x !== undefined);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}
+
 /** Deploys and waits for the receipt; returns the contract address. */
 export async function deployGovernance(
   publicClient: PublicClient<Transport, Chain>,
   walletClient: WalletClient<Transport, Chain, Account>,
   genesis: GovernanceGenesis,
 ): Promise<Address> {
+  assertGenesisRules(genesis);
   const { bytecode } = compileGovernance();
   const hash = await walletClient.deployContract({ abi: governanceAbi, bytecode, args: constructorArgs(genesis) });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });

@@ -50,6 +50,17 @@ export const governanceAbi = [
         "type": "address"
       }
     ],
+    "name": "AlreadyCoordinator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
     "name": "AlreadyMember",
     "type": "error"
   },
@@ -92,6 +103,33 @@ export const governanceAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "position",
+        "type": "uint256"
+      }
+    ],
+    "name": "ControlCharacter",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "coordinator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "prosumer",
+        "type": "address"
+      }
+    ],
+    "name": "CoordinatorDidNotAct",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "LastMember",
     "type": "error"
@@ -125,6 +163,17 @@ export const governanceAbi = [
       }
     ],
     "name": "NoMajority",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "NotACoordinator",
     "type": "error"
   },
   {
@@ -189,12 +238,94 @@ export const governanceAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum Governance.Status",
+        "internalType": "enum IConsortiumGovernance.Status",
         "name": "status",
         "type": "uint8"
       }
     ],
     "name": "ProposalNotOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "prosumer",
+        "type": "address"
+      }
+    ],
+    "name": "ProsumerAlreadyAdmitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "prosumer",
+        "type": "address"
+      }
+    ],
+    "name": "ProsumerNotAdmitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ReleaseAlreadyApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum IConsortiumGovernance.Kind",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "ReleaseKindNeedsHash",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ReleaseNotApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "openId",
+        "type": "uint256"
+      }
+    ],
+    "name": "SubjectHasOpenProposal",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "length",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "TextTooLong",
     "type": "error"
   },
   {
@@ -209,8 +340,34 @@ export const governanceAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "given",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "min",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint64",
+        "name": "max",
+        "type": "uint64"
+      }
+    ],
+    "name": "VotingPeriodOutOfRange",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroReleaseHash",
     "type": "error"
   },
   {
@@ -275,7 +432,7 @@ export const governanceAbi = [
       },
       {
         "indexed": false,
-        "internalType": "enum Governance.Kind",
+        "internalType": "enum IConsortiumGovernance.Kind",
         "name": "kind",
         "type": "uint8"
       },
@@ -324,7 +481,7 @@ export const governanceAbi = [
       },
       {
         "indexed": false,
-        "internalType": "enum Governance.Kind",
+        "internalType": "enum IConsortiumGovernance.Kind",
         "name": "kind",
         "type": "uint8"
       },
@@ -349,6 +506,25 @@ export const governanceAbi = [
       }
     ],
     "name": "ProposalExpired",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "replacedBy",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProposalObsolete",
     "type": "event"
   },
   {
@@ -412,6 +588,81 @@ export const governanceAbi = [
       }
     ],
     "name": "ProsumerRemoved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "label",
+        "type": "string"
+      }
+    ],
+    "name": "ReleaseApproved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "approve",
+        "type": "bool"
+      }
+    ],
+    "name": "ReleaseProposalCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "reason",
+        "type": "string"
+      }
+    ],
+    "name": "ReleaseRevoked",
     "type": "event"
   },
   {
@@ -490,6 +741,103 @@ export const governanceAbi = [
     "type": "event"
   },
   {
+    "inputs": [],
+    "name": "MAX_ENODE_BYTES",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_LABEL_BYTES",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_VOTING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_VOTING_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "approvedReleaseAt",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "approvedReleaseCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "approvedReleases",
+    "outputs": [
+      {
+        "internalType": "bytes32[]",
+        "name": "",
+        "type": "bytes32[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -505,7 +853,7 @@ export const governanceAbi = [
     "name": "ballotOf",
     "outputs": [
       {
-        "internalType": "enum Governance.Ballot",
+        "internalType": "enum IConsortiumGovernance.Ballot",
         "name": "",
         "type": "uint8"
       }
@@ -576,54 +924,152 @@ export const governanceAbi = [
     "name": "getProposal",
     "outputs": [
       {
-        "internalType": "enum Governance.Kind",
-        "name": "kind",
-        "type": "uint8"
-      },
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "id",
+            "type": "uint256"
+          },
+          {
+            "internalType": "enum IConsortiumGovernance.Kind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IConsortiumGovernance.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "subject",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "artifactSha256",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "proposer",
+            "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "createdAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "string",
+            "name": "enode",
+            "type": "string"
+          },
+          {
+            "internalType": "string",
+            "name": "label",
+            "type": "string"
+          },
+          {
+            "internalType": "uint256",
+            "name": "yes",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "no",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IConsortiumGovernance.ProposalRecord",
+        "name": "record",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
       {
-        "internalType": "enum Governance.Status",
-        "name": "status",
-        "type": "uint8"
-      },
+        "internalType": "uint256[]",
+        "name": "ids",
+        "type": "uint256[]"
+      }
+    ],
+    "name": "getProposals",
+    "outputs": [
       {
-        "internalType": "address",
-        "name": "subject",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "proposer",
-        "type": "address"
-      },
-      {
-        "internalType": "uint64",
-        "name": "createdAt",
-        "type": "uint64"
-      },
-      {
-        "internalType": "uint64",
-        "name": "deadline",
-        "type": "uint64"
-      },
-      {
-        "internalType": "string",
-        "name": "enode",
-        "type": "string"
-      },
-      {
-        "internalType": "string",
-        "name": "label",
-        "type": "string"
-      },
-      {
-        "internalType": "uint256",
-        "name": "yes",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "no",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "id",
+            "type": "uint256"
+          },
+          {
+            "internalType": "enum IConsortiumGovernance.Kind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IConsortiumGovernance.Status",
+            "name": "status",
+            "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "subject",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "artifactSha256",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "address",
+            "name": "proposer",
+            "type": "address"
+          },
+          {
+            "internalType": "uint64",
+            "name": "createdAt",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "string",
+            "name": "enode",
+            "type": "string"
+          },
+          {
+            "internalType": "string",
+            "name": "label",
+            "type": "string"
+          },
+          {
+            "internalType": "uint256",
+            "name": "yes",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "no",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IConsortiumGovernance.ProposalRecord[]",
+        "name": "records",
+        "type": "tuple[]"
       }
     ],
     "stateMutability": "view",
@@ -651,6 +1097,25 @@ export const governanceAbi = [
       }
     ],
     "name": "isMember",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isReleaseApproved",
     "outputs": [
       {
         "internalType": "bool",
@@ -714,6 +1179,19 @@ export const governanceAbi = [
   },
   {
     "inputs": [],
+    "name": "openProposalIds",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "ids",
+        "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "proposalCount",
     "outputs": [
       {
@@ -736,7 +1214,7 @@ export const governanceAbi = [
     "name": "proposalStatus",
     "outputs": [
       {
-        "internalType": "enum Governance.Status",
+        "internalType": "enum IConsortiumGovernance.Status",
         "name": "",
         "type": "uint8"
       }
@@ -747,7 +1225,7 @@ export const governanceAbi = [
   {
     "inputs": [
       {
-        "internalType": "enum Governance.Kind",
+        "internalType": "enum IConsortiumGovernance.Kind",
         "name": "kind",
         "type": "uint8"
       },
@@ -776,6 +1254,107 @@ export const governanceAbi = [
       }
     ],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "label",
+        "type": "string"
+      }
+    ],
+    "name": "proposeReleaseApproval",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "string",
+        "name": "reason",
+        "type": "string"
+      }
+    ],
+    "name": "proposeReleaseRevocation",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "artifactSha256",
+        "type": "bytes32"
+      }
+    ],
+    "name": "releaseInfo",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      },
+      {
+        "internalType": "string",
+        "name": "label",
+        "type": "string"
+      },
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "decidedAt",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes4",
+        "name": "interfaceId",
+        "type": "bytes4"
+      }
+    ],
+    "name": "supportsInterface",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -900,3 +1479,6 @@ export const governanceAbi = [
     "type": "function"
   }
 ] as const;
+
+/** ERC-165 ids: IConsortiumGovernance and IReleaseRegistry (clients probe them before sending). */
+export const GOVERNANCE_INTERFACE_IDS = {"consortiumGovernance":"0x88e15afc","releaseRegistry":"0xc86f7a0a"} as const;

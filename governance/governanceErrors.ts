@@ -21,6 +21,17 @@ export class GovernanceRevertError extends Error {
   }
 }
 
+/** The address given as the governance contract does not hold it (checked before anything is sent). */
+export class GovernanceAddressError extends Error {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`governance: ${address}: ${reason}`);
+    this.name = 'GovernanceAddressError';
+  }
+}
+
 function sentence(errorName: string, args: readonly unknown[]): string {
   const a = (i: number): string => String(args[i]);
   switch (errorName) {
@@ -39,7 +50,7 @@ function sentence(errorName: string, args: readonly unknown[]): string {
     case 'NoMajority':
       return `proposal #${a(0)} has ${a(1)} yes votes; ${a(2)} are needed`;
     case 'ZeroAddress':
-      return 'the zero address cannot be a member or validator';
+      return 'the zero address cannot be a member, validator or prosumer';
     case 'AlreadyMember':
       return `${a(0)} is already a member`;
     case 'AlreadyValidator':
@@ -60,6 +71,32 @@ function sentence(errorName: string, args: readonly unknown[]): string {
       return `coordinator: ${a(0)} does not hold the admitter role (transfer it to the governance contract)`;
     case 'BadGenesis':
       return `bad initial state: ${a(0)}`;
+    case 'VotingPeriodOutOfRange':
+      return `the voting period ${a(0)} s is outside [${a(1)}, ${a(2)}] seconds`;
+    case 'SubjectHasOpenProposal':
+      return `proposal #${a(0)} on the same subject is still open; vote on it, or wait until it is decided or expires`;
+    case 'ReleaseKindNeedsHash':
+      return 'release proposals carry an artifact sha256: use derchain releases';
+    case 'ZeroReleaseHash':
+      return 'the zero hash is not the sha256 of an artifact';
+    case 'ReleaseAlreadyApproved':
+      return `release ${a(0)} is already approved`;
+    case 'ReleaseNotApproved':
+      return `release ${a(0)} is not approved`;
+    case 'TextTooLong':
+      return `a label, name or enode of ${a(0)} bytes is too long (at most ${a(1)})`;
+    case 'ControlCharacter':
+      return `a label, name or enode holds a control character at byte ${a(0)}`;
+    case 'NotACoordinator':
+      return `${a(0)} is not a coordinator contract (it does not answer admitted(address))`;
+    case 'AlreadyCoordinator':
+      return `${a(0)} is already the coordinator`;
+    case 'ProsumerAlreadyAdmitted':
+      return `${a(0)} is already admitted in the coordinator`;
+    case 'ProsumerNotAdmitted':
+      return `${a(0)} is not admitted in the coordinator`;
+    case 'CoordinatorDidNotAct':
+      return `the coordinator ${a(0)} did not report ${a(1)} admitted/removed after the call (not a derchain coordinator?)`;
     default:
       return `${errorName}(${args.map(String).join(', ')})`;
   }

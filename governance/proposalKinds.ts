@@ -9,10 +9,24 @@ export const PROPOSAL_KINDS = [
   'admit-prosumer',
   'remove-prosumer',
   'set-coordinator',
+  'approve-release',
+  'revoke-release',
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-export const PROPOSAL_STATUSES = ['none', 'open', 'executed', 'rejected', 'expired'] as const;
+/** Kinds whose subject is an address (`propose`); the release kinds carry a sha256 instead. */
+export const ADDRESS_PROPOSAL_KINDS = PROPOSAL_KINDS.filter((k) => k !== 'approve-release' && k !== 'revoke-release') as Exclude<
+  ProposalKind,
+  'approve-release' | 'revoke-release'
+>[];
+export type AddressProposalKind = (typeof ADDRESS_PROPOSAL_KINDS)[number];
+export type ReleaseProposalKind = 'approve-release' | 'revoke-release';
+
+export function isReleaseKind(kind: ProposalKind): kind is ReleaseProposalKind {
+  return kind === 'approve-release' || kind === 'revoke-release';
+}
+
+export const PROPOSAL_STATUSES = ['none', 'open', 'executed', 'rejected', 'expired', 'obsolete'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 export function kindCode(kind: ProposalKind): number {
@@ -33,4 +47,8 @@ export function statusName(code: number): ProposalStatus {
 
 export function isProposalKind(value: string): value is ProposalKind {
   return (PROPOSAL_KINDS as readonly string[]).includes(value);
+}
+
+export function isAddressProposalKind(value: string): value is AddressProposalKind {
+  return (ADDRESS_PROPOSAL_KINDS as readonly string[]).includes(value);
 }

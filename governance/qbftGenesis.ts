@@ -7,7 +7,7 @@
 // Storage slots come from solc's storageLayout, so a reordered contract is caught, not mis-encoded.
 import { encodeAbiParameters, getAddress, keccak256, numberToHex, padHex, stringToHex, type Address, type Hex } from 'viem';
 import { compileGovernance, type StorageLayout } from './compile.js';
-import { ZERO_ADDRESS, type GovernanceGenesis } from './deployGovernance.js';
+import { assertGenesisRules, ZERO_ADDRESS, type GovernanceGenesis } from './deployGovernance.js';
 
 export interface GenesisAllocEntry {
   balance: Hex;
@@ -65,6 +65,25 @@ function variable(layout: StorageLayout, label: string, type: string): { slot: b
   return { slot: BigInt(entry.slot), offset: entry.offset };
 }
 
+/**
+ * An EnumerableSets.AddressSet: its values array at the set's slot, then the 1-based position
+ * mapping at the next slot, read from the layout (so a changed library is caught).
+ */
+function addressSet(layout: StorageLayout, label: string): { values: bigint; positions: bigint } {
+  const { slot } = variable(layout, label, 'struct EnumerableSets.AddressSet');
+  const entry = layout.storage.find((e) => e.label === label)!;
+  const inner = layout.types[entry.type]?.members?.find((m) => m.label === 'inner');
+  const innerMembers = inner ? layout.types[inner.type]?.members : undefined;
+  const values = innerMembers?.find((m) => m.label === 'values');
+  const positions = innerMembers?.find((m) => m.label === 'positions');
+  if (!inner || !values || !positions || layout.types[values.type]?.label !== 'bytes32[]' || layout.types[positions.type]?.label !== 'mapping(bytes32 => uint256)') {
+    throw new Error(`Governance.${label}: EnumerableSets.AddressSet changed; update governance/qbftGenesis.ts`);
+  }
+  const base = slot + BigInt(inner.slot);
+  return { values: base + BigInt(values.slot), positions: base + BigInt(positions.slot) };
+}
+
+
 function checkGenesis(genesis: GovernanceGenesis): void {
   const unique = (list: Address[], what: string) => {
     const seen = new Set<string>();
@@ -77,7 +96,7 @@ function checkGenesis(genesis: GovernanceGenesis): void {
   };
   if (genesis.members.length === 0) throw new Error('the governance genesis needs at least one member');
   if (genesis.validators.length === 0) throw new Error('a QBFT genesis needs at least one validator');
-  if (!(genesis.votingPeriodSeconds > 0)) throw new Error('votingPeriodSeconds must be positive');
+  assertGenesisRules(genesis);
   unique(genesis.members.map((m) => m.address), 'members');
   unique(genesis.validators.map((v) => v.address), 'validators');
 }
@@ -90,16 +109,18 @@ export function governanceGenesisStorage(genesis: GovernanceGenesis): Record<Hex
   const members = genesis.members.map((m) => getAddress(m.address));
   const validators = genesis.validators.map((v) => getAddress(v.address));
 
-  w.setAddressArray(variable(layout, 'members', 'address[]').slot, members);
-  const memberPosition = variable(layout, 'memberPosition', 'mapping(address => uint256)').slot;
+  // a set's positions mapping is keyed by the address as a bytes32 word: the same slot as an address key
+  const memberSet = addressSet(layout, 'members');
+  w.setAddressArray(memberSet.values, members);
   const memberNames = variable(layout, 'memberNames', 'mapping(address => string)').slot;
   genesis.members.forEach((m, i) => {
-    w.set(mappingSlot(memberPosition, members[i]!), BigInt(i + 1));
+    w.set(mappingSlot(memberSet.positions, members[i]!), BigInt(i + 1));
     w.setString(mappingSlot(memberNames, members[i]!), m.name);
   });
 
-  w.setAddressArray(variable(layout, 'validators', 'address[]').slot, validators);
-  const validatorPosition = variable(layout, 'validatorPosition', 'mapping(address => uint256)').slot;
+  const validatorSet = addressSet(layout, 'validators');
+  w.setAddressArray(validatorSet.values, validators);
+  const validatorPosition = validatorSet.positions;
   const infos = variable(layout, 'validatorInfos', 'mapping(address => struct Governance.ValidatorInfo)').slot;
   genesis.validators.forEach((v, i) => {
     w.set(mappingSlot(validatorPosition, validators[i]!), BigInt(i + 1));

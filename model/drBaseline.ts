@@ -9,7 +9,7 @@
 // at that hour, so the commitment rarely binds and the problem stays feasible), and it makes the
 // baseline a property of the time of day, as utilities' baselines are. An explicit baseline
 // (params.demandResponse.baseline) has T values or one per slot of the day.
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { holdingPower, hvacDecay } from './hvacDynamics.js';
 import type { ProsumerInput } from './scenario.js';
 import { shiftableWindows } from './shiftableWindows.js';

@@ -16,7 +16,7 @@
 // the QP is cached per prosumer object, which changes nothing in the numbers).
 import type { ProsumerSchedule } from '../admm/types.js';
 import type { QpProblem, SolverStatus } from '../solver/types.js';
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';
 import { projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';
 import { QpBuilder } from './qpBuilder.js';
@@ -36,6 +36,8 @@ export interface LocalSolveInput {
   hatRow: Float64Array;
   /** slot of the day of the first slot (model/slotCalendar.ts startSlotOfDay); default 0 = midnight */
   startSlot?: number;
+  /** |s[t]| <= netTradeBound kW (the pool market's int16 row range); default unbounded */
+  netTradeBound?: number;
 }
 
 export interface LocalSolveOutput {
@@ -70,7 +72,7 @@ function contextOf(input: LocalSolveInput): BlockContext {
 }
 
 function netTradeBlock(input: LocalSolveInput): CachedBlock {
-  const key = JSON.stringify([input.options, input.dtHours, input.startSlot ?? 0, input.partners === 0]);
+  const key = JSON.stringify([input.options, input.dtHours, input.startSlot ?? 0, input.partners === 0, input.netTradeBound ?? null]);
   const hit = blockCache.get(input.prosumer);
   if (hit && hit.key === key && hit.tariff === input.tariff) return hit;
   const b = new QpBuilder();
@@ -79,6 +81,7 @@ function netTradeBlock(input: LocalSolveInput): CachedBlock {
   for (let t = 0; t < T; t++) {
     b.addQuadratic(layout.s[t], layout.s[t], 1); // placeholder, overwritten per call
     if (input.partners === 0) b.addBound(layout.s[t], 0, 0); // nobody to trade with
+    else if (input.netTradeBound !== undefined) b.addBound(layout.s[t], -input.netTradeBound, input.netTradeBound);
   }
   const base = b.toProblem();
   const sDiag = new Int32Array(T);
@@ -174,6 +177,7 @@ function solveExplicit(input: LocalSolveInput, backend: QpBackend): LocalSolveOu
       vals.push(-1);
     }
     b.addRow(cols, vals, 0, 0); // s[t] = sum_m p_m[t]
+    if (input.netTradeBound !== undefined) b.addBound(layout.s[t], -input.netTradeBound, input.netTradeBound);
   }
   const r = backend(b.toProblem());
   if (r.status === 'primal_infeasible') reportInfeasible(input, r.status);

@@ -6,16 +6,26 @@
 // Checks that need the scenario's series (tOut range, horizon, slot length) are in
 // model/validateScenario.ts (`checkScenario`).
 import { z } from 'zod';
-import { DerchainInputError, type DerchainInputErrorContext } from './errors.js';
+import { DerchainInputError, type DerchainInputErrorContext } from '../errors/inputError.js';
+import { PLAUSIBLE, type PlausibleRange, rangeRule } from './plausibility.js';
 import type { ModelOptions } from './scenario.js';
 
 const nonNeg = () => z.number().finite().nonnegative();
 const efficiency = () => z.number().finite().gt(0).lte(1);
+/** a finite number within a plausibility range (model/plausibility.ts) */
+const within = (r: PlausibleRange) => {
+  const message = `implausible value; expected ${rangeRule(r)}`;
+  return z.number().finite().min(r.min, { message }).max(r.max, { message });
+};
+const power = () => within(PLAUSIBLE.powerKW);
+const energy = () => within(PLAUSIBLE.energyKWh);
+const temperature = () => within(PLAUSIBLE.temperatureC);
+const weight = () => within(PLAUSIBLE.weight);
 
 /** Grid connection, constraint (1). */
 export const GridParamsSchema = z.strictObject({
   /** PGmax: largest grid purchase, kW; default 10 kW (a 40-50 A single-phase service) */
-  PGmax: nonNeg().default(10),
+  PGmax: power().default(10),
 });
 
 /**
@@ -25,26 +35,26 @@ export const GridParamsSchema = z.strictObject({
 export const HvacParamsSchema = z
   .strictObject({
     /** R: thermal resistance between room and outside, degrees C per kW; default 2 */
-    R: z.number().finite().positive().default(2),
+    R: within(PLAUSIBLE.thermal).positive().default(2),
     /** C: thermal capacity of the room, kWh per degree C; default 2 (R*C = 4 h) */
-    C: z.number().finite().positive().default(2),
+    C: within(PLAUSIBLE.thermal).positive().default(2),
     /**
      * gamma: change of tIn per kW of HVAC electric power held over one slot, degrees C per kW;
      * < 0 cooling, > 0 heating; default -1.3 (cooling, COP about 3 with R = 2, a = 0.78)
      */
-    gamma: z.number().finite().default(-1.3),
+    gamma: within(PLAUSIBLE.gamma).default(-1.3),
     /** PACmax: largest HVAC electric power, kW; default 3 */
-    PACmax: nonNeg().default(3),
+    PACmax: power().default(3),
     /** tRef: preferred indoor temperature, degrees C; default 23 */
-    tRef: z.number().finite().default(23),
+    tRef: temperature().default(23),
     /** TACmin: lowest accepted indoor temperature, degrees C; default 20 */
-    TACmin: z.number().finite().default(20),
+    TACmin: temperature().default(20),
     /** TACmax: highest accepted indoor temperature, degrees C; default 26 */
-    TACmax: z.number().finite().default(26),
+    TACmax: temperature().default(26),
     /** tIn0: indoor temperature before the first slot, degrees C; default tRef */
-    tIn0: z.number().finite().optional(),
+    tIn0: temperature().optional(),
     /** wAC: discomfort weight, currency per (degree C)^2 per slot; default 0.05 */
-    wAC: nonNeg().default(0.05),
+    wAC: weight().default(0.05),
   })
   .superRefine((h, ctx) => {
     if (h.TACmin > h.TACmax) ctx.addIssue({ code: 'custom', path: ['TACmin'], message: `TACmin ${h.TACmin} exceeds TACmax ${h.TACmax}` });
@@ -67,15 +77,15 @@ export const ShiftableParamsSchema = z
     /** end: slot after the last slot of the window (exclusive), > start; default 23 */
     end: z.number().int().positive().default(23),
     /** profile: preferred load PS, kW per slot of the window (length end - start) */
-    profile: z.array(nonNeg()).optional(),
+    profile: z.array(power()).optional(),
     /** energy: preferred daily energy, kWh (used when profile is absent) */
-    energy: nonNeg().optional(),
+    energy: energy().optional(),
     /** duration: slots the preferred run lasts from the window start; default 2 */
     duration: z.number().int().positive().default(2),
     /** PSmax: largest shiftable power, kW; default 2 */
-    PSmax: nonNeg().default(2),
+    PSmax: power().default(2),
     /** wS: shifting discomfort weight, currency per kW^2 per slot; default 0.02 */
-    wS: nonNeg().default(0.02),
+    wS: weight().default(0.02),
   })
   .superRefine((s, ctx) => {
     if (s.end <= s.start) ctx.addIssue({ code: 'custom', path: ['end'], message: `window end ${s.end} must exceed start ${s.start}` });
@@ -99,15 +109,15 @@ export const ShiftableParamsSchema = z
 export const BatteryParamsSchema = z
   .strictObject({
     /** E: usable capacity, kWh; default 10 */
-    E: nonNeg().default(10),
+    E: energy().default(10),
     /** aMin: lowest level as a fraction of E; default 0.1 */
     aMin: z.number().finite().min(0).max(1).default(0.1),
     /** aMax: highest level as a fraction of E; default 0.95 */
     aMax: z.number().finite().min(0).max(1).default(0.95),
     /** PCHmax: largest charging power, kW; default 3.3 */
-    PCHmax: nonNeg().default(3.3),
+    PCHmax: power().default(3.3),
     /** PDISmax: largest discharging power, kW; default 3.3 */
-    PDISmax: nonNeg().default(3.3),
+    PDISmax: power().default(3.3),
     /** etaCH: charging efficiency in (0, 1]; default 0.95 */
     etaCH: efficiency().default(0.95),
     /** etaDIS: discharging efficiency in (0, 1]; default 0.95 */
@@ -115,7 +125,7 @@ export const BatteryParamsSchema = z
     /** e0: level before the first slot, fraction of E within [aMin, aMax]; default 0.5 */
     e0: z.number().finite().min(0).max(1).default(0.5),
     /** beta: degradation cost per kWh charged or discharged, currency/kWh; default 0.005 */
-    beta: nonNeg().default(0.005),
+    beta: weight().default(0.005),
   })
   .superRefine((b, ctx) => {
     if (b.aMin > b.aMax) ctx.addIssue({ code: 'custom', path: ['aMin'], message: `aMin ${b.aMin} exceeds aMax ${b.aMax}` });
@@ -130,7 +140,7 @@ export const DemandResponseParamsSchema = z.strictObject({
    * per slot of the horizon or one per slot of the day (repeated). Absent: computed by
    * model/drBaseline.ts from the prosumer's uncoordinated import.
    */
-  baseline: z.array(nonNeg()).optional(),
+  baseline: z.array(power()).optional(),
 });
 
 export const ProsumerParamsSchema = z.strictObject({

@@ -1,7 +1,7 @@
 // Where each slot of the horizon falls in the day: the shiftable-load windows and the default
 // demand-response baseline repeat daily. The model reads the wall-clock time written in the first
 // timestamp (the data layer keeps timestamps as written, with their offset) and counts from there.
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 /** Slots per day, 24 / dt; throws when dt does not divide the day. */
 export function slotsPerDay(dtHours: number): number {

@@ -9,7 +9,7 @@
 // used to name an infeasible prosumer) stay on the ADMM solver.
 import type { ProsumerSchedule } from '../admm/types.js';
 import type { SolverStatus } from '../solver/types.js';
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { solveLocal } from './localProblem.js';
 import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';
 import { interiorPointBackend, projectSolverBackend, usableStatus, type QpBackend } from './qpBackend.js';

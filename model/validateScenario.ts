@@ -7,19 +7,29 @@
 // gamma*[0, PACmax]); intersecting it with the comfort band slot by slot finds the first slot in
 // which no HVAC schedule keeps the room inside the band. That problem would otherwise surface as an
 // infeasible QP in the middle of a coordination run.
-import { DerchainInputError } from './errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 import { hvacDecay, initialIndoor } from './hvacDynamics.js';
 import type { HvacParams } from './params.js';
+import { PLAUSIBLE, type PlausibleRange, rangeRule } from './plausibility.js';
 import type { ProsumerInput, Scenario } from './scenario.js';
 import { shiftableWindows } from './shiftableWindows.js';
 import { slotCalendar, slotsPerDay, startSlotOfDay } from './slotCalendar.js';
 
-function checkSeries(name: string, values: ArrayLike<number>, T: number, ctx: { prosumer?: string; file?: string }, nonNegative: boolean): void {
+function checkSeries(
+  name: string,
+  values: ArrayLike<number>,
+  T: number,
+  ctx: { prosumer?: string; file?: string },
+  nonNegative: boolean,
+  range?: PlausibleRange,
+): void {
   if (values.length !== T) throw new DerchainInputError(`${name} has ${values.length} values, the horizon has ${T} slots`, { ...ctx, field: name });
   for (let t = 0; t < values.length; t++) {
     const v = values[t];
     if (!Number.isFinite(v)) throw new DerchainInputError(`${name}[${t}] is not a finite number (${v})`, { ...ctx, field: name });
     if (nonNegative && v < 0) throw new DerchainInputError(`${name}[${t}] = ${v} is negative`, { ...ctx, field: name });
+    if (range && (v < range.min || v > range.max))
+      throw new DerchainInputError(`${name}[${t}] = ${v} is implausible; expected ${rangeRule(range)}`, { ...ctx, field: name });
   }
 }
 
@@ -45,9 +55,9 @@ export function firstUnholdableSlot(h: HvacParams, tOut: ArrayLike<number>, dtHo
 function checkProsumer(p: ProsumerInput, scenario: Scenario): void {
   const T = scenario.horizon;
   const ctx = { prosumer: p.id, file: scenario.source };
-  checkSeries('load', p.series.load, T, ctx, false);
-  checkSeries('pv', p.series.pv, T, ctx, true);
-  checkSeries('tOut', p.series.tOut, T, ctx, false);
+  checkSeries('load', p.series.load, T, ctx, false, PLAUSIBLE.powerKW);
+  checkSeries('pv', p.series.pv, T, ctx, true, PLAUSIBLE.powerKW);
+  checkSeries('tOut', p.series.tOut, T, ctx, false, PLAUSIBLE.temperatureC);
   const par = p.params;
   const dt = scenario.dtHours;
   if (par.hvac) {
@@ -90,8 +100,8 @@ export function checkScenario(scenario: Scenario): void {
   if (scenario.timestamps.length !== T)
     throw new DerchainInputError(`${scenario.timestamps.length} timestamps for ${T} slots`, { ...ctx, field: 'timestamps' });
   if (scenario.prosumers.length < 1) throw new DerchainInputError('the scenario has no prosumer', ctx);
-  checkSeries('tariff.energy', scenario.tariff.energy, T, ctx, false);
-  checkSeries('tariff.feedIn', scenario.tariff.feedIn, T, ctx, false);
+  checkSeries('tariff.energy', scenario.tariff.energy, T, ctx, false, PLAUSIBLE.price);
+  checkSeries('tariff.feedIn', scenario.tariff.feedIn, T, ctx, false, PLAUSIBLE.price);
   checkSeries('tariff.demandResponse', scenario.tariff.demandResponse, T, ctx, true);
   if (!(scenario.tariff.demandCharge >= 0) || !Number.isFinite(scenario.tariff.demandCharge))
     throw new DerchainInputError(`demand charge must be a non-negative number, got ${scenario.tariff.demandCharge}`, { ...ctx, field: 'tariff.demandCharge' });

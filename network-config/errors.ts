@@ -1,7 +1,7 @@
 // Errors a user can cause with a consortium description (bad YAML, bad values): a
 // DerchainInputError whose message names the file, the line (when known) and the key path, e.g.
 // "file pilot.yaml, line 14, field validators[2].host: must be the IPv4 address of ...".
-import { DerchainInputError } from '../model/errors.js';
+import { DerchainInputError } from '../errors/inputError.js';
 
 export class ConsortiumSpecError extends DerchainInputError {
   readonly keyPath: string;

@@ -4,6 +4,7 @@
 // submission with an explicit nonce and rebroadcasts the same signed bytes until it is mined,
 // so a retry can never produce a second submission.
 import {
+  type Abi,
   createPublicClient,
   encodeFunctionData,
   http,
@@ -16,7 +17,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { CoordinatorClient, type RoundParamsView, type RoundStateView, type RowView } from '../contracts/coordinatorClient.js';
-import { compileCoordinator } from '../contracts/compileCoordinator.js';
+import { derCoordinatorAbi } from '../contracts/derCoordinatorAbi.js';
 import { chainFor } from '../contracts/rpcEndpoint.js';
 import { withRetry, type RetryOptions } from './retry.js';
 
@@ -101,7 +102,7 @@ export class HttpChainClient implements ChainClient {
 
   async submitOnce(round: bigint, iteration: number, participant: number, row: Hex, gas: bigint): Promise<SubmitOutcome> {
     const data = encodeFunctionData({
-      abi: compileCoordinator().abi,
+      abi: derCoordinatorAbi as Abi,
       functionName: 'submit',
       args: [round, BigInt(iteration), BigInt(participant), row],
     });

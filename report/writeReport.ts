@@ -1,17 +1,21 @@
-// Writes a run's report directory: schedules.csv, trades.csv, summary.json and report.html.
-// Everything is written into a fresh temporary sibling directory first and renamed into place at
-// the end, so an error never leaves a half-written report (an existing directory is replaced).
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// Writes a run's report folder: schedules.csv, trades.csv, summary.json, report.html and the
+// marker that says derchain wrote it. The files are written into a fresh temporary sibling folder
+// first and then renamed one by one into the target, so an error never leaves a half-written file
+// and nothing else in the target is touched; a target that is a file or a folder derchain did not
+// write is refused (report/reportTarget.ts). A failed write (disk full, no permission) names the path.
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { CoordinationResult } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { buildChartSpecs } from './chartSpecs.js';
 import { renderReportHtml } from './htmlPage.js';
+import { checkReportTarget, REPORT_FILES, REPORT_MARKER } from './reportTarget.js';
 import { buildSummary, type ReportExtras } from './reportSummary.js';
 import { schedulesCsv } from './scheduleCsv.js';
 import { tradesCsv } from './tradesCsv.js';
+import { ReportWriteError } from './reportWriteError.js';
 
-export const REPORT_FILES = ['report.html', 'summary.json', 'schedules.csv', 'trades.csv'] as const;
+export { REPORT_FILES } from './reportTarget.js';
 
 export interface WrittenReport {
   outDir: string;
@@ -19,29 +23,40 @@ export interface WrittenReport {
 }
 
 export function writeReport(result: CoordinationResult, scenario: Scenario, outDir: string, extras: ReportExtras = {}): WrittenReport {
-  const target = resolve(outDir);
+  const target = checkReportTarget(outDir);
   const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
-  const staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
+  let staging: string | undefined;
+  let step = target;
   try {
+    mkdirSync(parent, { recursive: true });
+    step = parent;
+    staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
     chmodSync(staging, 0o755);
     const summary = buildSummary(result, scenario, extras);
     const charts = buildChartSpecs(result, scenario, extras);
-    writeFileSync(join(staging, 'schedules.csv'), schedulesCsv(result, scenario));
-    writeFileSync(join(staging, 'trades.csv'), tradesCsv(result));
-    writeFileSync(join(staging, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    writeFileSync(join(staging, 'report.html'), renderReportHtml(summary, charts));
-    if (existsSync(target)) {
-      const old = `${staging}.old`;
-      renameSync(target, old);
-      renameSync(staging, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(staging, target);
+    const contents: Record<(typeof REPORT_FILES)[number], string> = {
+      'schedules.csv': schedulesCsv(result, scenario),
+      'trades.csv': tradesCsv(result),
+      'summary.json': `${JSON.stringify(summary, null, 2)}\n`,
+      'report.html': renderReportHtml(summary, charts),
+    };
+    for (const name of REPORT_FILES) {
+      step = join(target, name);
+      writeFileSync(join(staging, name), contents[name]);
+    }
+    step = join(target, REPORT_MARKER);
+    writeFileSync(join(staging, REPORT_MARKER), 'written by derchain; the folder may be replaced by the next run with the same --out\n');
+    step = target;
+    mkdirSync(target, { recursive: true });
+    for (const name of [...REPORT_FILES, REPORT_MARKER]) {
+      step = join(target, name);
+      renameSync(join(staging, name), join(target, name));
     }
   } catch (err) {
-    rmSync(staging, { recursive: true, force: true });
+    if (typeof (err as { code?: unknown })?.code === 'string') throw new ReportWriteError(step, err);
     throw err;
+  } finally {
+    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
   }
   return { outDir: target, files: REPORT_FILES.map((f) => join(target, f)) };
 }

@@ -24,7 +24,7 @@ elif [ -x "$gobin/geth" ] && [[ "$(geth_version "$gobin/geth")" == "${GETH_VERSI
 elif command -v go >/dev/null 2>&1; then
   echo "setup: building geth ${GETH_VERSION} with ${GO_TOOLCHAIN} (about 1-3 minutes)"
   GOTOOLCHAIN="$GO_TOOLCHAIN" GOFLAGS=-mod=mod go install "github.com/ethereum/go-ethereum/cmd/geth@${GETH_VERSION}"
-  "$gobin/geth" version | head -2
+  echo "setup: built geth $(geth_version "$gobin/geth")"
 else
   echo "setup: WARNING: no Go toolchain, geth cannot be installed; the Clique network tests will fail" >&2
 fi

@@ -7,10 +7,12 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import type { Hex } from 'viem';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
+import { isConverged } from '../../admm/engine.js';
 import { headlineFigures } from '../../report/reportSummary.js';
+import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
-import { runPilot } from '../../node-agent/pilot.js';
+import { runPilot } from '../../operator/pilot.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
@@ -31,6 +33,8 @@ async function pilot(flags: PilotFlags): Promise<void> {
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
   const blockTime = numberFlag('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
   const deadlineBlocks = numberFlag('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+  const outDir = flags.out ?? `out/pilot-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  checkReportTarget(outDir);
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
   const tty = process.stderr.isTTY === true;
@@ -56,7 +60,6 @@ async function pilot(flags: PilotFlags): Promise<void> {
   }).finally(() => bar?.stop());
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);
-  const outDir = flags.out ?? `out/pilot-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   if (r) {
     r.seconds = result.seconds;
     r.history.forEach((h, k) => (h.gas = gasPerIteration[k]));
@@ -67,7 +70,8 @@ async function pilot(flags: PilotFlags): Promise<void> {
     horizon: scenario.horizon,
     ...(r ? headlineFigures(r) : { admmObjective: null, centralizedObjective: null, relativeGap: null, primalResidual: null, dualResidual: null }),
     iterations: result.iterations,
-    converged: result.converged,
+    converged: r ? isConverged(result.converged, r.relativeGap) : result.converged,
+    stopRuleMet: result.converged,
     seconds: result.seconds,
     gasPerIteration: gasPerIteration.length ? Math.max(...gasPerIteration) : 0,
     gasTotal: Number(result.gasTotal),

@@ -3,14 +3,15 @@
 // convergence flag per iteration, and its stored lambda/pHat (read at each completing block where
 // the node still has the state) bit for bit. Prints each mismatch with its pair and slot; exit 1
 // on any mismatch. Without --contract it finds the coordinator by its RoundOpened event (exit 2
-// when none or several contracts opened that round); it also says whether the code at the
-// address is the code this checkout builds from contracts/DerCoordinator.sol.
+// when none or several contracts opened that round). The code at the address must be the code
+// this checkout builds from contracts/DerCoordinator.sol: otherwise the result is not ok (exit 1),
+// since the events of another contract prove nothing about this one's rules.
 import type { Command } from 'commander';
 import { createPublicClient, getAddress, http, type Address, type Chain, type PublicClient, type Transport } from 'viem';
 import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordinator.js';
 import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
 
@@ -51,19 +52,19 @@ async function verify(flags: VerifyFlags): Promise<void> {
   const address = flags.contract ? getAddress(flags.contract) : await findContract(publicClient, flags.rpc, round, windows);
   const codeMatches = await codeMatchesSource(publicClient, address);
   const report = await verifyRound(publicClient, address, round, undefined, windows);
-  const ok = report.mismatches.length === 0;
+  const ok = report.mismatches.length === 0 && codeMatches;
   if (flags.json) {
     process.stdout.write(
       `${JSON.stringify({ ok, contract: address, codeMatchesSource: codeMatches, round: String(report.round), iterations: report.iterations, converged: report.converged, storageChecked: report.storageChecked, mismatches: report.mismatches })}\n`,
     );
   } else {
     process.stdout.write(
-      `derchain verify: round ${report.round} at ${address}: ${report.iterations} iterations replayed, storage compared at ${report.storageChecked}, ${ok ? 'all equal' : `${report.mismatches.length} mismatches`}\n`,
+      `derchain verify: round ${report.round} at ${address}: ${report.iterations} iterations replayed, storage compared at ${report.storageChecked}, ${report.mismatches.length === 0 ? 'all equal' : `${report.mismatches.length} mismatches`}\n`,
     );
     process.stdout.write(
       codeMatches
         ? '  code at the address is contracts/DerCoordinator.sol as this checkout builds it\n'
-        : '  warning: the code at the address differs from contracts/DerCoordinator.sol as this checkout builds it (another version or another contract); the replay above still checks its events and storage\n',
+        : '  NOT ok: the code at the address differs from contracts/DerCoordinator.sol as this checkout builds it (another version or another contract); its events and storage were replayed, but they do not prove this source\'s rules\n',
     );
     for (const m of report.mismatches.slice(0, 50)) {
       const where = m.i !== undefined ? (m.j !== undefined ? ` pair (${m.i},${m.j}) slot ${m.slot}` : ` participant ${m.i}`) : '';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { generateData, FONTANA_CA } from '../../data/generator.js';
 import { sunVector } from '../../data/solarPosition.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 // Test helper: run a function that must throw DerchainInputError and check the file, line,
 // prosumer and field it names (both the properties and the message text).
 import assert from 'node:assert/strict';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 
 export interface ExpectedPlace {
   file?: string;

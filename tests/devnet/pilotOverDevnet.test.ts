@@ -1,4 +1,4 @@
-// The pilot (node-agent/runPilot, real agent processes) over the four-validator geth Clique devnet,
+// The pilot (operator/runPilot, real agent processes) over the four-validator geth Clique devnet,
 // agents spread over different nodes: same iterates as on anvil; and with one validator stopped
 // mid-round the round still completes, and the restarted validator catches up to the head.
 // Needs geth 1.13.x (fails with install instructions otherwise) and anvil (package dependency).
@@ -12,7 +12,7 @@ import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
 import { blockNumberOf, nodesAgreeOnBlock, waitFor } from '../../network-config/jsonRpc.js';
-import { runPilot, type PilotResult } from '../../node-agent/pilot.js';
+import { runPilot, type PilotResult } from '../../operator/pilot.js';
 
 const log = pino({ level: 'silent' });
 

@@ -1,4 +1,4 @@
-// Stack config validation: the example Pulumi.pilot.yaml is valid and builds the stack; every
+// Stack config validation: the example Pulumi.pilot.example.yaml is valid and builds the stack; every
 // bad config fails with a message naming the key, before any resource is registered.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { checkedStackConfig } from '../../infra/consortiumPlan.js';
 import { buildPilotStack } from '../../infra/pilotStack.js';
 import { parseStackConfig } from '../../infra/stackConfig.js';
 import { StackConfigError } from '../../infra/stackConfigError.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { GATEWAYS, SECRET_CONFIG_KEYS, SECRET_DEPLOYER_KEY, SECRET_SEED, SECRET_SSH_KEY, pilotConfig } from './pilotFixture.js';
 import { runWithMocks } from './pulumiMocks.js';
 
@@ -54,9 +54,9 @@ const BAD: [string, Record<string, string | undefined>, string, RegExp][] = [
 ];
 
 describe('infra stack config', () => {
-  it('accepts the example Pulumi.pilot.yaml (with its secrets set) and builds the stack from it', async () => {
+  it('accepts the example Pulumi.pilot.example.yaml (with its secrets set) and builds the stack from it', async () => {
     const raw = {
-      ...rawConfigOf('Pulumi.pilot.yaml'),
+      ...rawConfigOf('Pulumi.pilot.example.yaml'),
       'derchain:keySeed': SECRET_SEED,
       'derchain:deployerKey': SECRET_DEPLOYER_KEY,
       'derchain:gatewaySshKey': SECRET_SSH_KEY,

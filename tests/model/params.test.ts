@@ -1,7 +1,7 @@
 // Parameter schemas, defaults and scenario checks: errors name file, prosumer and field.
 import assert from 'node:assert/strict';
 import { defaultParams, defaultTariff } from '../../model/defaults.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { solveLocal } from '../../model/localProblem.js';
 import { defaultModelOptions, parseModelOptions, parseProsumerParams } from '../../model/params.js';
 import { checkScenario } from '../../model/validateScenario.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ConsortiumSpecError } from '../../network-config/errors.js';
 import { parseConsortiumSpec } from '../../network-config/spec.js';
-import { DerchainInputError } from '../../model/errors.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 
 const EXAMPLE = 'network-config/examples/pilot.yaml';
 const exampleText = readFileSync(EXAMPLE, 'utf8');

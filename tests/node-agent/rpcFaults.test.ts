@@ -12,7 +12,7 @@ import { startAnvil, type AnvilHandle } from '../../contracts/localAnvil.js';
 import { chainFor } from '../../contracts/rpcEndpoint.js';
 import { loadScenario } from '../../data/loadScenario.js';
 import { rpcCall } from '../../network-config/jsonRpc.js';
-import { runPilot } from '../../node-agent/pilot.js';
+import { runPilot } from '../../operator/pilot.js';
 import { startFaultyRpcProxy, type FaultyRpcProxy } from './faultyRpcProxy.js';
 
 describe('pilot: agents behind a failing RPC link', function () {

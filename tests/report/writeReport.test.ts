@@ -23,7 +23,7 @@ describe('report: files', () => {
     const { result, scenario } = smallRun();
     const out = join(dir, 'run');
     const written = writeReport(result, scenario, out, { gasPerIteration: result.history.map((h) => 100_000 + h.iteration) });
-    assert.deepEqual(readdirSync(out).sort(), ['report.html', 'schedules.csv', 'summary.json', 'trades.csv']);
+    assert.deepEqual(readdirSync(out).sort(), ['.derchain-report', 'report.html', 'schedules.csv', 'summary.json', 'trades.csv']);
     assert.equal(written.files.length, 4);
 
     const schedules = parse(readFileSync(join(out, 'schedules.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
@@ -72,13 +72,13 @@ describe('report: files', () => {
     for (const spec of buildChartSpecs(result, scenario, { gasPerIteration: [1] })) assert.ok(html.includes(`id="chart-${spec.id}"`), spec.id);
   });
 
-  it('replaces an existing report and leaves nothing behind on failure', () => {
+  it('replaces an existing report, keeps what derchain did not write, and leaves nothing behind on failure', () => {
     const { result, scenario } = smallRun();
     const out = join(dir, 'again');
     writeReport(result, scenario, out);
     writeFileSync(join(out, 'stale.txt'), 'old');
     writeReport(result, scenario, out);
-    assert.ok(!existsSync(join(out, 'stale.txt')), 'the old directory was replaced');
+    assert.equal(readFileSync(join(out, 'stale.txt'), 'utf8'), 'old', 'a file derchain did not write is kept');
     const before = readdirSync(dir).sort();
     const broken = { ...result, admmSchedules: result.admmSchedules.map((s) => ({ ...s, netTrade: undefined as unknown as number[] })) };
     assert.throws(() => writeReport(broken, scenario, join(dir, 'broken')));

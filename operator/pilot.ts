@@ -1,4 +1,4 @@
-// The on-chain pilot (`derchain pilot`): a chain (a fresh anvil, or existing nodes given by RPC
+// The on-chain pilot (`derchain pilot`), the operator's orchestration (kept apart from the household's agent in node-agent/): a chain (a fresh anvil, or existing nodes given by RPC
 // URLs), the coordinator deployed, one key per prosumer in an encrypted keystore, the keys
 // funded and admitted, one agent process per prosumer (spread round-robin over the RPC URLs),
 // a round opened and driven to its end (calling advance() when a prosumer misses the deadline),
@@ -32,10 +32,10 @@ import { CoordinatorClient, ROUND_STATUS } from '../contracts/coordinatorClient.
 import { deployCoordinator } from '../contracts/deployCoordinator.js';
 import { startAnvil, type AnvilHandle } from '../contracts/localAnvil.js';
 import type { Scenario } from '../model/scenario.js';
-import { agentDataOf, writeAgentData } from './agentData.js';
-import { createKeystore } from './keystore.js';
+import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';
+import { createKeystore } from '../node-agent/keystore.js';
 import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
-import { fetchRoundEvents, replayRound, type ReplayReport } from './roundReplay.js';
+import { fetchRoundEvents, replayRound, type ReplayReport } from '../node-agent/roundReplay.js';
 
 export interface PilotOptions {
   scenario: Scenario;
@@ -87,7 +87,7 @@ export interface PilotResult {
   rpcUrls: string[];
 }
 
-const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+const AGENT_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'node-agent', 'main.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runPilot(o: PilotOptions): Promise<PilotResult> {

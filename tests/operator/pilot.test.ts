@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { loadScenario } from '../../data/loadScenario.js';
-import { runPilot, type AgentProcess } from '../../node-agent/pilot.js';
+import { runPilot, type AgentProcess } from '../../operator/pilot.js';
 
 const log = pino({ level: 'silent' });
 

@@ -1,6 +1,7 @@
 // The error a user can cause (a bad input file, an impossible parameter, an infeasible prosumer).
-// Every layer throws this one class so the CLI can print it without a stack trace; the message
-// names the file, line, prosumer and field that are known.
+// Every layer throws this one class so the CLI can print it without a stack trace and exit 2; the
+// message names the file, line, prosumer and field that are known.
+import { DerchainError, type DerchainErrorOptions } from './base.js';
 
 export interface DerchainInputErrorContext {
   /** input file the value came from */
@@ -13,7 +14,8 @@ export interface DerchainInputErrorContext {
   field?: string;
 }
 
-export class DerchainInputError extends Error {
+export class DerchainInputError extends DerchainError {
+  override name = 'DerchainInputError';
   readonly file?: string;
   readonly line?: number;
   readonly prosumer?: string;
@@ -21,9 +23,8 @@ export class DerchainInputError extends Error {
   /** the message without the location prefix */
   readonly reason: string;
 
-  constructor(reason: string, context: DerchainInputErrorContext = {}) {
-    super(DerchainInputError.format(reason, context));
-    this.name = 'DerchainInputError';
+  constructor(reason: string, context: DerchainInputErrorContext = {}, options: DerchainErrorOptions = {}) {
+    super(DerchainInputError.format(reason, context), options);
     this.reason = reason;
     if (context.file !== undefined) this.file = context.file;
     if (context.line !== undefined) this.line = context.line;

@@ -1,0 +1,37 @@
+// The duty-cycle ledger: a sliding hour per transmitter and sub-band; a sender learns the earliest
+// start that keeps the limit and cannot record past it.
+import assert from 'node:assert/strict';
+import { DutyCycleError, DutyCycleLedger } from '../../radio/dutyCycle.js';
+import { EU868, US915 } from '../../radio/regionalParameters.js';
+
+describe('radio: duty-cycle ledger', () => {
+  it('allows 36 s per hour per device in g1 and then waits for the oldest airtime to leave', () => {
+    const l = new DutyCycleLedger(EU868);
+    const f = 868_100_000;
+    for (let k = 0; k < 36; k++) l.reserve('m1', f, k * 2000, 1000);
+    assert.equal(l.usedMs('m1', f, 72_000), 36_000);
+    assert.throws(() => l.reserve('m1', f, 80_000, 500), DutyCycleError);
+    // the first second leaves the window at 3600 s: a 500 ms frame may end at 3600.5 s
+    assert.equal(l.earliestStart('m1', f, 500, 80_000), 3_600_000);
+    // other devices and other sub-bands are separate
+    l.reserve('m2', f, 80_000, 500);
+    l.reserve('m1', EU868.rx2.frequencyHz, 80_000, 500);
+    const u = l.usage(80_500).find((x) => x.transmitter === 'm1' && x.subBand === 'g1')!;
+    assert.equal(u.headroomMs, 0);
+    assert.equal(u.frames, 36);
+  });
+
+  it('the 10 % RX2 sub-band allows ten times more', () => {
+    const l = new DutyCycleLedger(EU868);
+    assert.throws(() => l.earliestStart('gw', 869_525_000, 360_001, 0), /whole budget/);
+    l.reserve('gw', 869_525_000, 0, 360_000);
+    assert.equal(l.earliestStart('gw', 869_525_000, 1, 360_000), 3_600_000);
+    assert.equal(l.usage(360_000)[0]!.headroomMs, 0);
+  });
+
+  it('US915 has no duty cycle', () => {
+    const l = new DutyCycleLedger(US915);
+    for (let k = 0; k < 100; k++) l.reserve('m', 903_900_000, k * 400, 399);
+    assert.equal(l.earliestStart('m', 903_900_000, 399, 40_000), 40_000);
+  });
+});
