@@ -10,7 +10,7 @@ import pino from 'pino';
 import { loadScenario } from '../data/loadScenario.js';
 import { startDevnet, type DevnetOptions } from '../network-config/devnet.js';
 import { freeDevnetBasePort } from '../network-config/devnetPorts.js';
-import { runPilot } from '../node-agent/pilot.js';
+import { runPilot } from '../operator/pilot.js';
 
 const NETWORKS: { label: string; options: Pick<DevnetOptions, 'client' | 'consensus'> }[] = [
   { label: 'Besu 26.2.0 Clique', options: { client: 'besu', consensus: 'clique' } },

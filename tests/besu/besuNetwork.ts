@@ -13,7 +13,7 @@ import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { blockNumberOf } from '../../network-config/jsonRpc.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';
-import { runPilot, type PilotResult } from '../../node-agent/pilot.js';
+import { runPilot, type PilotResult } from '../../operator/pilot.js';
 
 export interface BesuTestNet {
   net: Devnet;
