@@ -230,10 +230,11 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
   const waitRpc = async (i: number): Promise<void> => {
     const n = st.nodes[i]!;
     try {
-      await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, rpcTimeoutMs, async () => {
-        if (!isRunning(i)) throw new Error(`Besu ${n.name} exited`);
-        return (await blockNumberOf(n.rpcUrl)) >= 0 ? true : undefined;
+      const up = await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, rpcTimeoutMs, async () => {
+        if (!isRunning(i)) return 'exited' as const;
+        return (await blockNumberOf(n.rpcUrl)) >= 0 ? ('up' as const) : undefined;
       }, 500);
+      if (up === 'exited') throw new Error(`Besu ${n.name} exited during start-up`);
     } catch (e) {
       throw new Error(`${(e as Error).message}${besuComplaints(n.logFile)}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile, 25)}`);
     }

@@ -21,7 +21,20 @@ export interface BesuTestNet {
   stop(): Promise<void>;
 }
 
-export async function startBesuTestNet(o: { consensus: Consensus; validators: number; members: number; validatorSelection?: 'genesis' | 'contract'; seed: string }): Promise<BesuTestNet> {
+type NetShape = { consensus: Consensus; validators: number; members: number; validatorSelection?: 'genesis' | 'contract'; seed: string };
+
+/** Starts the network; once more on fresh ports if another program took one of them meanwhile. */
+export async function startBesuTestNet(o: NetShape): Promise<BesuTestNet> {
+  try {
+    return await startOnce(o);
+  } catch (err) {
+    if (!/already in use/.test((err as Error).message)) throw err;
+    console.log('      a port was taken meanwhile; starting again on other ports');
+    return startOnce(o);
+  }
+}
+
+async function startOnce(o: NetShape): Promise<BesuTestNet> {
   const besu = findBesu(BESU_VERSION_FOR[o.consensus]);
   const dir = mkdtempSync(join(tmpdir(), `derchain-besu-${o.consensus}-`));
   const nodes = o.validators + o.members;

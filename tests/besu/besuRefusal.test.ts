@@ -31,7 +31,7 @@ describe('Besu refuses a generated configuration: the error carries Besu\'s own 
     const refusal = log.split('\n').find((l) => /Clique/.test(l) && /no longer supported/.test(l));
     assert.ok(refusal, `no Clique refusal in the Besu log:\n${log.slice(-2000)}`);
     assert.ok(caught.message.includes(refusal.trim()), `the error does not quote Besu:\n${caught.message}`);
-    assert.match(caught.message, /Besu v0 exited/);
+    assert.match(caught.message, /Besu v0 exited during start-up/);
     const state = JSON.parse(readFileSync(join(dir, 'devnet.json'), 'utf8')) as { nodes: { pid: number | null }[] };
     assert.ok(state.nodes.every((n) => n.pid === null), 'a node pid is still recorded');
   });
