@@ -134,6 +134,12 @@ export const consortiumSpecSchema = z
     epoch: z.number().int().min(1).default(30000),
     gasLimit: z.number().int().min(5000).max(Number.MAX_SAFE_INTEGER),
     createEmptyBlocks: z.boolean().default(true),
+    /**
+     * Unix time (s) of the genesis block, default 0. A launch time in the future lets every
+     * validator start and peer before block 1 is due; with 0 each one seals its own block 1 as it
+     * starts (seen on Besu Clique: four competing first blocks, then the chain stalls).
+     */
+    genesisTimestamp: z.number().int().min(0).optional(),
     /** QBFT round timeout; defaults to max(10, 2 * blockPeriodSeconds). */
     requestTimeoutSeconds: z.number().int().min(1).optional(),
     validators: z.array(nodeSchema).min(1, 'needs at least one validator'),
