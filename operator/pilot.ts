@@ -37,6 +37,7 @@ import type { Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';
 import { createKeystore } from '../node-agent/keystore.js';
 import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
+import { findOscillations, type OscillatingParticipant } from '../node-agent/oscillation.js';
 import { fetchRoundEvents, replayRound, type ReplayReport } from '../node-agent/roundReplay.js';
 
 export interface PilotOptions {
@@ -82,6 +83,8 @@ export interface PilotResult {
   /** wall time per iteration after the first (which includes the agents' start-up) */
   secondsPerIteration: number;
   replay: ReplayReport;
+  /** participants whose rows reverse sign without shrinking (node-agent/oscillation.ts) */
+  oscillating: OscillatingParticipant[];
   matchesInMemory: boolean | null;
   inMemoryMismatch?: string;
   /** the in-memory run (same iterates when matchesInMemory), for the report */
@@ -295,6 +298,8 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
         return null;
       }
     });
+    const oscillating = findOscillations(replay.trades, n, T);
+    for (const osc of oscillating) log.warn({ round: String(round), ...osc }, 'a participant oscillates: its rows reverse sign without shrinking (keeps the round open)');
     const gasPerIteration: bigint[] = [];
     for (const hashes of events.txHashes.slice(0, events.completed.length)) {
       let g = 0n;
@@ -326,6 +331,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       // after the first iteration (which includes the agents' start-up)
       secondsPerIteration: iterations > 1 ? (endedAt - firstDoneAt) / 1000 / (iterations - 1) : seconds,
       replay,
+      oscillating,
       matchesInMemory,
       ...(inMemoryMismatch !== undefined ? { inMemoryMismatch } : {}),
       inMemory,

@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .action(
       exitOnInputError('fleet sign', async (dir: string, o: { keyFile: string; expiresDays: number }) => {
         const manifestFile = join(dir, MANIFEST_FILE);
-        let manifest;
+        let manifest: ReturnType<typeof parseManifest>;
         try {
           manifest = parseManifest(JSON.parse(readFileSync(manifestFile, 'utf8')), manifestFile);
         } catch (err) {

@@ -14,7 +14,9 @@ import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { exitOnInputError } from '../inputErrorExit.js';
+import { findOscillations } from '../../node-agent/oscillation.js';
 import { verifyRound } from '../../node-agent/roundReplay.js';
+import { CoordinatorClient } from '../../contracts/coordinatorClient.js';
 
 interface VerifyFlags {
   rpc: string;
@@ -64,9 +66,11 @@ async function verify(flags: VerifyFlags): Promise<void> {
   const codeMatches = await codeMatchesSource(publicClient, address);
   const report = await verifyRound(publicClient, address, round, undefined, windows);
   const ok = report.mismatches.length === 0 && codeMatches;
+  const rp = await new CoordinatorClient(publicClient, address).roundParams(round);
+  const oscillating = findOscillations(report.trades, rp.n, rp.t);
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok, contract: address, codeMatchesSource: codeMatches, round: String(report.round), iterations: report.iterations, converged: report.converged, storageChecked: report.storageChecked, mismatches: report.mismatches })}\n`,
+      `${JSON.stringify({ ok, contract: address, codeMatchesSource: codeMatches, round: String(report.round), iterations: report.iterations, converged: report.converged, storageChecked: report.storageChecked, mismatches: report.mismatches, oscillating })}\n`,
     );
   } else {
     process.stdout.write(
@@ -77,6 +81,9 @@ async function verify(flags: VerifyFlags): Promise<void> {
         ? '  code at the address is contracts/DerCoordinator.sol as this checkout builds it\n'
         : '  NOT ok: the code at the address differs from contracts/DerCoordinator.sol as this checkout builds it (another version or another contract); its events and storage were replayed, but they do not prove this source\'s rules\n',
     );
+    for (const o of oscillating) {
+      process.stdout.write(`  warning: participant ${o.participant} oscillates: its rows reverse sign without shrinking for ${o.iterations} iterations from iteration ${o.fromIteration} (keeps the round open)\n`);
+    }
     for (const m of report.mismatches.slice(0, 50)) {
       const where = m.i !== undefined ? (m.j !== undefined ? ` pair (${m.i},${m.j}) slot ${m.slot}` : ` participant ${m.i}`) : '';
       process.stdout.write(`  iteration ${m.iteration}: ${m.what}${where}: replay ${m.expected}, chain ${m.actual}\n`);

@@ -49,5 +49,6 @@ describe('cli: derchain verify checks the code at the address', function () {
     assert.equal(report.codeMatchesSource, false);
     assert.equal(report.ok, false);
     assert.deepEqual(report.mismatches, []);
+    assert.deepEqual(report.oscillating, [], 'the oscillation check runs (one honest iteration: none)');
   });
 });
