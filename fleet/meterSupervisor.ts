@@ -144,7 +144,7 @@ export class MeterSupervisor {
   install(hash: string): Promise<JobResult> {
     return this.serial(async () => {
       if (this.active?.hash === hash) return this.result('already-active');
-      let verified;
+      let verified: ReturnType<typeof verifySignedRelease>;
       let bytes: Uint8Array;
       let signed: unknown;
       try {

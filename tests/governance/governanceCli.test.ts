@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { addressOf, enodeUrl, nodeIdOf, randomPrivateKey } from '../../network-config/keys.js';
 import { encodeAbiParameters, getAddress, keccak256, stringToHex, padHex, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { register as registerReleases } from '../../cli/commands/releases.js';
@@ -12,7 +14,7 @@ import { register as registerValidators } from '../../cli/commands/validators.js
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { runCli } from './cliInProcess.js';
-import { startAnvil, type AnvilChain } from './anvilChain.js';
+import { freePort, startAnvil, type AnvilChain } from './anvilChain.js';
 
 const randomAddress = (): Address => privateKeyToAccount(generatePrivateKey()).address;
 const ENODE = `enode://${'ab'.repeat(64)}@127.0.0.1:30303`;
@@ -94,9 +96,65 @@ describe('cli: derchain validators / releases (anvil, in-process)', function () 
     const g = new GovernanceClient(chain.accounts[0]!.publicClient, governance);
     assert.equal(await g.proposalCount(), 0, 'a proposal was opened');
     // all-lowercase carries no checksum and is accepted as typed
-    const lower = await validators(['propose-add', '--signer', good.toLowerCase(), '--enode', ENODE, '--governance', governance, '--json']);
+    const lower = await validators(['propose-add', '--signer', good.toLowerCase(), '--enode', ENODE, '--no-node-check', '--governance', governance, '--json']);
     assert.equal(lower.exitCode, 0, lower.stderr);
     assert.equal((JSON.parse(lower.stdout) as { subject: string }).subject, getAddress(good));
+  });
+
+  it('checks a proposed validator: its enode must answer and hold the signer key; reports live/dead and the quorum (item 16)', async () => {
+    const servers: Server[] = [];
+    const listen = async (): Promise<number> => {
+      const server = createServer((socket) => socket.destroy());
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const node = (port: number) => {
+      const key = randomPrivateKey();
+      return { address: getAddress(addressOf(key)), enode: enodeUrl(nodeIdOf(key), '127.0.0.1', port), label: `node ${port}` };
+    };
+    try {
+      const deadPort = await freePort();
+      const set = [node(await listen()), node(await listen()), node(deadPort)];
+      const d = chain.accounts[0]!;
+      const gov = await deployGovernance(d.publicClient, d.walletClient!, {
+        members: members.map((a, i) => ({ address: a, name: `Org ${i}` })),
+        validators: set,
+        votingPeriodSeconds: 3600,
+      });
+      const g = new GovernanceClient(d.publicClient, gov);
+      const dead = node(deadPort);
+      const r = await validators(['propose-add', '--signer', dead.address, '--enode', dead.enode, '--governance', gov]);
+      assert.equal(r.exitCode, 2, r.stderr);
+      assert.match(r.stderr, /enode does not answer/);
+      assert.match(r.stderr, /validators after this change: 4; enodes live 2, dead 2/);
+      assert.match(r.stderr, /Clique needs 3 of 4 online .* live now 2: AT RISK/);
+      const other = node(deadPort);
+      const mismatch = await validators(['propose-add', '--signer', other.address, '--enode', dead.enode, '--governance', gov]);
+      assert.equal(mismatch.exitCode, 2);
+      assert.match(mismatch.stderr, new RegExp(`node key belongs to ${dead.address}, not to --signer ${other.address}`));
+      const missing = await validators(['propose-add', '--signer', dead.address, '--governance', gov]);
+      assert.equal(missing.exitCode, 2);
+      assert.match(missing.stderr, /--enode is required/);
+      assert.equal(await g.proposalCount(), 0, 'a refused check sent a proposal');
+
+      const live = node(await listen());
+      const ok = await validators(['propose-add', '--signer', live.address, '--enode', live.enode, '--label', 'fourth', '--governance', gov]);
+      assert.equal(ok.exitCode, 0, ok.stderr);
+      assert.match(ok.stderr, /enodes live 3, dead 1/);
+      assert.match(ok.stderr, /Clique needs 3 of 4 online .* live now 3: ok/);
+      assert.match(ok.stdout, /proposal #0 \(add-validator/);
+      // a member voting on it sees the same report
+      const vote = await validators(['vote', '0', '--governance', gov], 1);
+      assert.equal(vote.exitCode, 0, vote.stderr);
+      assert.match(vote.stderr, /enodes live 3, dead 1/);
+      // forced through without the check: proposed, with the warning
+      const forced = await validators(['propose-add', '--signer', dead.address, '--enode', dead.enode, '--no-node-check', '--governance', gov]);
+      assert.equal(forced.exitCode, 0, forced.stderr);
+      assert.match(forced.stderr, /WARNING: after this change too few validators answer/);
+    } finally {
+      for (const s of servers) s.close();
+    }
   });
 
   it('refuses control characters in labels on input, and escapes them in chain text on output (item 17)', async () => {
