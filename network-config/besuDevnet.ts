@@ -10,6 +10,7 @@
 // basePort+i (P2P), basePort+100+i (JSON-RPC) and basePort+200+i (metrics).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BESU_NODE_HOME } from './besuNodeFiles.js';
 import { BESU_VERSION_FOR, besuVersionOf, findBesu, type Consensus } from './besuBinary.js';
@@ -41,7 +42,7 @@ export interface BesuDevnetOptions {
   besu?: string;
   /** seconds from generating the genesis to its timestamp (block 1 is due a period later) */
   launchDelaySeconds?: number;
-  /** how long a node may take to open JSON-RPC, ms (default 180 s) */
+  /** how long a node may take to open JSON-RPC, ms (default 300 s: a loaded 2-core machine) */
   rpcTimeoutMs?: number;
 }
 
@@ -56,10 +57,13 @@ const GOVERNANCE_VOTING_PERIOD = 3600;
 export const BESU_DEVNET_JAVA_OPTS = '-Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 /**
- * Launch delay for `nodes` Besu nodes starting together: on 2 cores each opens JSON-RPC in 15-30 s
- * and peers a few seconds later; block 1 should be due only after that.
+ * Launch delay for `nodes` Besu nodes starting together: on an idle 2-core machine each opens
+ * JSON-RPC in 15-30 s and peers a few seconds later, and block 1 should be due only after that.
+ * A busier machine starts them proportionally slower (load average per core), up to 5 minutes.
  */
-export const launchDelayFor = (nodes: number): number => 20 + 5 * nodes;
+export function launchDelayFor(nodes: number, load = loadavg()[0] ?? 0, cores = availableParallelism()): number {
+  return Math.round(Math.min(300, (20 + 5 * nodes) * Math.max(1, load / cores)));
+}
 
 interface Layout {
   networkDir: string;
@@ -75,6 +79,20 @@ function layoutOf(dir: string): Layout {
 /** The generated config.toml with its /opt/derchain paths pointing at `nodeDir` (the only rewrite). */
 export function localBesuConfig(generatedToml: string, nodeDir: string): string {
   return generatedToml.replaceAll(`"${BESU_NODE_HOME}/`, `"${nodeDir}/`);
+}
+
+/** Besu's own error lines in a node log (colour codes stripped), to head a start-up failure. */
+export function besuComplaints(logFile: string): string {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return '';
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes in Besu's console log
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const errors = lines.filter((l) => /\| (ERROR|FATAL) +\||^[A-Za-z.]*(Exception|Error): /.test(l) && !/native library|nativelib/i.test(l));
+  return errors.length === 0 ? '' : `\nBesu says:\n${[...new Set(errors)].slice(0, 6).join('\n')}`;
 }
 
 /** The command line of one devnet node: the config file, plus metrics on loopback. */
@@ -183,7 +201,7 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
   }
   const st: DevnetState = state;
   const children = new Map<number, ChildProcess>();
-  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 180_000;
+  const rpcTimeoutMs = opts.rpcTimeoutMs ?? 300_000;
 
   const isRunning = (i: number): boolean => {
     const c = children.get(i);
@@ -212,12 +230,13 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
   const waitRpc = async (i: number): Promise<void> => {
     const n = st.nodes[i]!;
     try {
-      await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, rpcTimeoutMs, async () => {
-        if (!isRunning(i)) throw new Error(`Besu ${n.name} exited`);
-        return (await blockNumberOf(n.rpcUrl)) >= 0 ? true : undefined;
+      const up = await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, rpcTimeoutMs, async () => {
+        if (!isRunning(i)) return 'exited' as const;
+        return (await blockNumberOf(n.rpcUrl)) >= 0 ? ('up' as const) : undefined;
       }, 500);
+      if (up === 'exited') throw new Error(`Besu ${n.name} exited during start-up`);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile, 25)}`);
+      throw new Error(`${(e as Error).message}${besuComplaints(n.logFile)}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile, 25)}`);
     }
   };
 
