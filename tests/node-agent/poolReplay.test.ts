@@ -2,7 +2,6 @@
 // participant missing an iteration, settlement) replays bit for bit with every row's signer
 // recomputed; a tampered row, a forged signature and a row a relay altered are each caught.
 import assert from 'node:assert/strict';
-import type { Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { poolCodeMatchesSource } from '../../contracts/findCoordinator.js';
 import { encodeRow, signPoolRow } from '../../contracts/poolRow.js';
