@@ -9,7 +9,7 @@
 // - a revocation through the CLI makes every meter running the revoked hash switch back.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hex } from 'viem';
 import { register as registerFleet } from '../../cli/commands/fleet.js';
