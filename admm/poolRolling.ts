@@ -27,6 +27,8 @@ export interface RollingStep {
   relativeGap: number;
   largestImbalanceKw: number;
   seconds: number;
+  /** first iteration from which the gap to the optimum stays <= 1e-3 (when the reference was solved) */
+  gapBelow1e3From?: number;
 }
 
 export interface RollingResult {
@@ -73,6 +75,17 @@ function carryOver(prosumers: ProsumerInput[], result: PoolResult): ProsumerInpu
   });
 }
 
+/** First iteration from which the objective stays within `gap` (relative) of the centralised optimum. */
+export function firstStayingWithin(r: PoolResult, gap: number): number | undefined {
+  if (!Number.isFinite(r.centralizedObjective)) return undefined;
+  let k: number | undefined;
+  for (let i = r.history.length - 1; i >= 0; i--) {
+    if (!(Math.abs(r.history[i].objective - r.centralizedObjective) <= gap * Math.abs(r.centralizedObjective))) break;
+    k = r.history[i].iteration;
+  }
+  return k;
+}
+
 /** Shift a row one slot left; the slot that enters takes the value of the slot that left. */
 function shiftRow(values: ArrayLike<number>): number[] {
   const out = Array.from(values);
@@ -117,6 +130,8 @@ export function runPoolRolling(scenario: Scenario, rolling: RollingOptions, opti
       largestImbalanceKw: r.pool.largestImbalanceKw,
       seconds: r.seconds,
     };
+    const within = firstStayingWithin(r, 1e-3);
+    if (within !== undefined) step.gapBelow1e3From = within;
     steps.push(step);
     onStep?.(step);
     if (!first) first = r;

@@ -6,29 +6,18 @@
 //   npm run bench -- pool          (BENCH_QUICK=1 skips N = 1000; POOL_ROLLING=H re-clears, default 3)
 // The extract is found as `simulate` finds it (DERCHAIN_DATA_DIR or ../shared/data).
 import { DEFAULT_POOL_OPTIONS, runPool, type PoolResult } from '../admm/poolEngine.js';
-import { runPoolRolling } from '../admm/poolRolling.js';
+import { firstStayingWithin, runPoolRolling } from '../admm/poolRolling.js';
 import { locateExtract } from '../data/dataLocation.js';
 import { loadScenario } from '../data/loadScenario.js';
 import type { Scenario } from '../model/scenario.js';
 
 const REAL_DAYS = ['2016-08-08', '2016-09-12', '2016-11-14', '2017-01-23'];
 
-function firstStayingWithin(r: PoolResult, gap: number): number | undefined {
-  let k: number | undefined;
-  for (let i = r.history.length - 1; i >= 0; i--) {
-    if (Math.abs(r.history[i].objective - r.centralizedObjective) > gap * Math.abs(r.centralizedObjective)) break;
-    k = r.history[i].iteration;
-  }
-  return k;
-}
-
 function rollingIterations(scenario: Scenario, hours: number): string {
   if (hours <= 0) return '-';
-  const r = runPoolRolling(scenario, { hours, window: 24 }, { centralized: false });
-  return r.steps
-    .slice(1)
-    .map((s) => s.iterations)
-    .join(',');
+  const r = runPoolRolling(scenario, { hours, window: 24 });
+  const steps = r.steps.slice(1);
+  return `${steps.map((s) => s.iterations).join(',')} (gap<=1e-3 from iter ${steps.map((s) => s.gapBelow1e3From ?? '-').join(',')})`;
 }
 
 function line(label: string, r: PoolResult, rolling: string): void {

@@ -200,11 +200,12 @@ export class RolloutController {
         while (cursor < todo.length) {
           this.applyControl();
           if (s.status !== 'running') return;
+          const id = todo[cursor++]!;
           const wait = nextStart - Date.now();
           nextStart = Math.max(nextStart, Date.now()) + spacing;
           if (wait > 0) await sleep(wait);
-          if (s.status !== 'running') return;
-          const id = todo[cursor++]!;
+          this.applyControl();
+          if (s.status !== 'running') return; // not dispatched: stays pending
           const m = s.meters[id]!;
           m.progress = 'dispatched';
           this.persist();

@@ -36,7 +36,7 @@ export async function connectBroker(url: string, clientId: string, clean: boolea
 }
 
 /** Feeds ChirpStack uplink events into the relay; returns the client (end it to stop). */
-export async function attachUplinks(relay: GatewayRelay, o: ChirpstackLinkOptions): Promise<MqttClient> {
+export async function attachUplinks(relay: Pick<GatewayRelay, 'onUplink'>, o: ChirpstackLinkOptions): Promise<MqttClient> {
   const client = await connectBroker(o.brokerUrl, o.clientId, false);
   const fPort = o.fPort ?? 1;
   // one message at a time, acknowledged after the relay stored what it took from it
@@ -90,12 +90,18 @@ export class MqttDownlink implements DownlinkPort {
         await this.o.client.publishAsync(MULTICAST_TOPIC(this.o.multicastGroupId), JSON.stringify(body), { qos: 1 });
         this.frames++;
       } else {
-        for (const devEui of this.o.devices?.() ?? []) {
-          const body: DownlinkCommand = { devEui, confirmed: false, fPort, data: toBase64(f) };
-          await this.o.client.publishAsync(downlinkTopic(this.o.applicationId, devEui), JSON.stringify(body), { qos: 1 });
-          this.frames++;
-        }
+        for (const devEui of this.o.devices?.() ?? []) await this.publishTo(devEui, f, fPort);
       }
     }
+  }
+
+  async sendTo(devEui: string, message: Uint8Array, tag: number): Promise<void> {
+    for (const f of splitMessage(message, this.o.maxPayload, tag)) await this.publishTo(devEui, f, this.o.fPort ?? 1);
+  }
+
+  private async publishTo(devEui: string, frame: Uint8Array, fPort: number): Promise<void> {
+    const body: DownlinkCommand = { devEui, confirmed: false, fPort, data: toBase64(frame) };
+    await this.o.client.publishAsync(downlinkTopic(this.o.applicationId, devEui), JSON.stringify(body), { qos: 1 });
+    this.frames++;
   }
 }

@@ -9,7 +9,7 @@ import { getAddress, isAddressEqual, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import { encodeRow, recoverPoolRowSigner } from '../contracts/poolRow.js';
 import type { PoolClearing } from '../admm/poolStep.js';
-import { decodeMessage, encodeClearingMessage, FrameError, type ClearingMessage, type RowMessage } from '../radio/frames.js';
+import { decodeMessage, encodeClearingMessage, FrameError, HEALTH, type ClearingMessage, type RowMessage } from '../radio/frames.js';
 import { Reassembler } from '../radio/fragments.js';
 import { verifyJoin } from '../radio/joinProof.js';
 import type { PoolChainPort, PoolRoundInfo, RelayedRow } from './poolChainPort.js';
@@ -19,6 +19,8 @@ import { RelayStore } from './relayStore.js';
 /** Where clearings go: one message to every meter (multicast) or the same bytes per device. */
 export interface DownlinkPort {
   sendClearing(message: Uint8Array, iteration: number): Promise<void>;
+  /** the same message to one device (catch-up of a meter that missed clearings) */
+  sendTo(devEui: string, message: Uint8Array, tag: number): Promise<void>;
 }
 
 export interface RelayOptions {
@@ -48,13 +50,14 @@ export interface RelayStats {
   batches: number;
   clearingsSent: number;
   deadlineCloses: number;
+  catchUps: number;
 }
 
 export class GatewayRelay {
   readonly o: RelayOptions;
   readonly metrics: RelayMetrics;
   readonly store: RelayStore;
-  readonly stats: RelayStats = { uplinks: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, stale: 0, badFrames: 0, batches: 0, clearingsSent: 0, deadlineCloses: 0 };
+  readonly stats: RelayStats = { uplinks: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, stale: 0, badFrames: 0, batches: 0, clearingsSent: 0, deadlineCloses: 0, catchUps: 0 };
   private readonly reassembler = new Reassembler();
   private info: PoolRoundInfo | undefined;
   private round: bigint | undefined;
@@ -188,6 +191,7 @@ export class GatewayRelay {
     if (msg.type === 'heartbeat') {
       this.metrics.heartbeats.set({ dev_eui: devEui }, msg.health);
       this.o.log.info({ devEui, version: msg.agentVersion.join('.'), health: msg.health, lastRound: msg.lastRound.toString(), lastIteration: msg.lastIteration }, 'heartbeat');
+      if (msg.health === HEALTH.behind && msg.lastRound === this.round) await this.catchUp(devEui, msg.lastIteration);
       return;
     }
     if (msg.type === 'row') {
@@ -309,7 +313,7 @@ export class GatewayRelay {
           accepted = [];
           for (let i = 0; i < this.info!.config.n; i++) if ((await this.o.chain.lastCounted(round, i)) === k) accepted.push(i);
         }
-        st.acceptedByIteration = { [String(k)]: accepted };
+        st.acceptedByIteration[String(k)] = accepted;
       }
       const final = k === prog.iteration && prog.status !== 'running';
       const msg = this.clearingMessage(c, k, final, accepted);
@@ -331,6 +335,33 @@ export class GatewayRelay {
       if (final) this.ended = true;
     }
     if (prog.status !== 'running') this.ended = true;
+  }
+
+  /** The clearing message of iteration k as broadcast (CoAP catch-up), or undefined when not closed. */
+  clearingMessageFor(k: number): Promise<Uint8Array | undefined> {
+    return this.serial(async () => {
+      const st = this.store.state;
+      if (!Number.isInteger(k) || k < 0 || k > st.broadcast || this.round === undefined) return undefined;
+      const prog = await this.o.chain.progress(this.round);
+      const c = await this.o.chain.clearing(this.round, k);
+      return this.clearingMessage(c, k, k === prog.iteration && prog.status !== 'running', k > 0 ? (st.acceptedByIteration[String(k)] ?? []) : undefined);
+    });
+  }
+
+  /** Sends a meter that missed clearings every clearing after `lastIteration`, in order, per device. */
+  private async catchUp(devEui: string, lastIteration: number): Promise<void> {
+    const st = this.store.state;
+    const from = lastIteration + 1;
+    if (from > st.broadcast || st.bindings[devEui] === undefined) return;
+    const prog = await this.o.chain.progress(this.round!);
+    for (let k = from; k <= st.broadcast; k++) {
+      const c = await this.o.chain.clearing(this.round!, k);
+      const accepted = k > 0 ? (st.acceptedByIteration[String(k)] ?? []) : undefined;
+      const final = k === prog.iteration && prog.status !== 'running';
+      await this.o.downlink.sendTo(devEui, this.clearingMessage(c, k, final, accepted), k);
+    }
+    this.stats.catchUps++;
+    this.o.log.info({ devEui, from, to: st.broadcast }, 'clearings resent to a meter that missed them');
   }
 
   private clearingMessage(c: PoolClearing, k: number, final: boolean, accepted: number[] | undefined): Uint8Array {

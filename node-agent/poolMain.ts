@@ -4,7 +4,7 @@
 // data file). With --submit own each household sends its rows from its own account; with
 // --submit relay the process prints each iteration's signed rows as one JSON line on stdout
 // ({"iteration":k,"rows":[SignedRow...]}) for a relay to batch (the pilot's in-process relay, a
-// gateway). Logs (pino, JSON) go to stderr; keys are decrypted in memory and never logged.
+// gateway); its first line is {"ready":<households>} once the keys are unlocked. Logs (pino, JSON) go to stderr; keys are decrypted in memory and never logged.
 // Exit 0 when the round converged, 3 when it ended otherwise, 1 on error.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
@@ -55,6 +55,8 @@ try {
     });
   }
   log.info({ households: households.length, submit: flags.submit }, 'pool agents started');
+  // keys unlocked, data read: tell the operator (or a supervisor) on stdout
+  process.stdout.write(`${JSON.stringify({ ready: households.length })}\n`);
   const outcome = await runPoolAgents({
     view: new PoolChainView(publicClient, contract),
     chainId,

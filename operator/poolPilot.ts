@@ -163,6 +163,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
     // the in-process relay: rows arrive as JSON lines on the agents' stdout
     const inbox = new Map<number, SignedPoolRow[]>();
     let relayed = 0;
+    let ready = 0;
     groups.forEach((g, p) => {
       const file = join(work, `households-${p}.json`);
       writeFileSync(file, JSON.stringify(g.map((i) => ({ keystore: keys[i]!.file, data: dataFiles[i] }))), { mode: 0o600 });
@@ -177,8 +178,9 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
       });
       createInterface({ input: child.stdout! }).on('line', (line) => {
         try {
-          const m = JSON.parse(line) as { iteration: number; rows: SignedPoolRow[] };
-          inbox.set(m.iteration, [...(inbox.get(m.iteration) ?? []), ...m.rows]);
+          const m = JSON.parse(line) as { iteration: number; rows: SignedPoolRow[]; ready?: number };
+          if (m.ready !== undefined) ready += m.ready;
+          else inbox.set(m.iteration, [...(inbox.get(m.iteration) ?? []), ...m.rows]);
         } catch {
           log.warn({ agents: p, line: line.slice(0, 200) }, 'unreadable line from an agent process');
         }
@@ -197,7 +199,13 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
     };
     const childTimer = setInterval(rssOfChildren, 1000);
 
-    // 4. start the round and drive it
+    // 4. once every agent process has its keys unlocked: start the round and drive it
+    const readyBy = Date.now() + 600_000;
+    while (ready < present.length) {
+      if (children.some((c) => c.exitCode !== null)) throw new Error('an agent process ended before the round started');
+      if (Date.now() > readyBy) throw new Error(`agents not ready after 10 minutes (${ready} of ${present.length})`);
+      await sleep(50);
+    }
     await coord.startRound(round);
     const t0 = performance.now();
     log.info({ round: String(round), households: n, processes: groups.length, submit, batchSize, deadlineBlocks }, 'pool round started');

@@ -77,7 +77,7 @@ export interface HeartbeatMessage {
   lastIteration: number;
 }
 
-export const HEALTH = { ok: 0, noData: 1, solverError: 2, chainUnreachable: 3, lowBattery: 4 } as const;
+export const HEALTH = { ok: 0, noData: 1, solverError: 2, chainUnreachable: 3, lowBattery: 4, behind: 5 } as const;
 
 /** Uplink: binds a LoRaWAN device (devEui) to a prosumer address, signed by that address's key. */
 export interface JoinMessage {

@@ -6,7 +6,10 @@
 import type { LocalAccount } from 'viem';
 import { applyPoolClearing, initialPoolAgentState, poolAgentRow, recordSubmission, type PoolAgentParams, type PoolAgentState } from '../admm/poolAgentStep.js';
 import { encodeRow, signPoolRow, type PoolDomainRef } from '../contracts/poolRow.js';
-import { encodeRowMessage, type ClearingMessage } from './frames.js';
+import { encodeHeartbeatMessage, encodeRowMessage, HEALTH, type ClearingMessage } from './frames.js';
+
+/** the agent version a heartbeat reports */
+export const AGENT_VERSION: [number, number, number] = [0, 1, 0];
 
 export type MeterPhase = 'waiting' | 'submitted' | 'done' | 'out-of-sync';
 
@@ -26,6 +29,7 @@ export class PoolMeter {
   /** the clearing iteration applied last (-1: none, not even the opening prices) */
   private applied = -1;
   private pending: { iteration: number; row: Int16Array; bytes: Uint8Array } | undefined;
+  private behind: Uint8Array | undefined;
   phase: MeterPhase = 'waiting';
   submissions = 0;
   lastClearing: ClearingMessage | undefined;
@@ -42,6 +46,7 @@ export class PoolMeter {
 
   /** The ROW message still waiting for its clearing (what a retry sends again). */
   get pendingMessage(): Uint8Array | undefined {
+    if (this.phase === 'out-of-sync') return this.behind;
     return this.phase === 'submitted' ? this.pending?.bytes : undefined;
   }
 
@@ -53,9 +58,12 @@ export class PoolMeter {
     if (c.round !== this.o.round || this.phase === 'done') return undefined;
     if (c.iteration <= this.applied) return undefined;
     if (c.iteration !== this.applied + 1) {
+      // a clearing was missed: ask the relay for the ones after the last applied (HEARTBEAT "behind")
       this.phase = 'out-of-sync';
-      return undefined;
+      this.behind = encodeHeartbeatMessage({ agentVersion: AGENT_VERSION, health: HEALTH.behind, lastRound: this.o.round, lastIteration: Math.max(0, this.applied) });
+      return this.behind;
     }
+    this.behind = undefined;
     if (c.iteration > 0) {
       if (this.pending !== undefined && this.pending.iteration === c.iteration && c.accepted?.[this.o.participant] === true) {
         this.state = recordSubmission(this.state, this.pending.row);

@@ -2,7 +2,7 @@
 // per-prosumer energy totals and costs of both solutions, the prosumers Fig. 6 singles out, and
 // the iteration history, so scripts can read a run without parsing CSV or HTML.
 import type { PoolOutcome, PoolResult } from '../admm/poolEngine.js';
-import type { CoordinationResult, IterationRecord, ProsumerSchedule } from '../admm/types.js';
+import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { biggestSellerAndBuyer } from './tradeMatrix.js';
 

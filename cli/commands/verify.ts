@@ -8,7 +8,8 @@
 // since the events of another contract prove nothing about this one's rules.
 import type { Command } from 'commander';
 import { createPublicClient, getAddress, http, type Address, type Chain, type PublicClient, type Transport } from 'viem';
-import { codeMatchesSource, findRoundOpenings } from '../../contracts/findCoordinator.js';
+import { codeMatchesSource, findPoolRoundOpenings, findRoundOpenings, marketAt, poolCodeMatchesSource } from '../../contracts/findCoordinator.js';
+import { verifyPoolRound } from '../../node-agent/poolRoundReplay.js';
 import type { LogWindowOptions } from '../../contracts/logWindows.js';
 import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
 import { DerchainInputError } from '../../errors/inputError.js';
@@ -19,6 +20,7 @@ interface VerifyFlags {
   rpc: string;
   round: string;
   contract?: string;
+  market?: string;
   json?: boolean;
 }
 
@@ -30,9 +32,11 @@ function progressLine(): (readTo: bigint, toBlock: bigint) => void {
   };
 }
 
-async function findContract(publicClient: PublicClient<Transport, Chain>, url: string, round: bigint, opts: LogWindowOptions): Promise<Address> {
-  const openings = await findRoundOpenings(publicClient, round, opts);
-  if (openings.length === 1) return openings[0]!.address;
+async function findContract(publicClient: PublicClient<Transport, Chain>, url: string, round: bigint, opts: LogWindowOptions, market?: string): Promise<{ address: Address; market: 'pool' | 'bilateral' }> {
+  const pool = market === 'bilateral' ? [] : (await findPoolRoundOpenings(publicClient, round, opts)).map((o) => ({ ...o, market: 'pool' as const }));
+  const bilateral = market === 'pool' ? [] : (await findRoundOpenings(publicClient, round, opts)).map((o) => ({ ...o, market: 'bilateral' as const }));
+  const openings = [...pool, ...bilateral];
+  if (openings.length === 1) return { address: openings[0]!.address, market: openings[0]!.market };
   if (openings.length === 0) throw new DerchainInputError(`no contract on the chain at ${url} opened round ${round}`, { field: 'round' });
   const list = openings.map((o) => `${o.address} (block ${o.blockNumber})`).join(', ');
   throw new DerchainInputError(`${openings.length} contracts opened round ${round}: ${list}; choose one with --contract`, { field: 'contract' });
@@ -49,7 +53,14 @@ async function verify(flags: VerifyFlags): Promise<void> {
   const chain = chainFor(id, flags.rpc);
   const publicClient = createPublicClient({ chain, transport: http(flags.rpc) });
   const windows = { onProgress: progressLine() };
-  const address = flags.contract ? getAddress(flags.contract) : await findContract(publicClient, flags.rpc, round, windows);
+  if (flags.market !== undefined && flags.market !== 'pool' && flags.market !== 'bilateral') {
+    throw new DerchainInputError(`--market must be pool or bilateral (got ${JSON.stringify(flags.market)})`, { field: 'market' });
+  }
+  const found = flags.contract
+    ? { address: getAddress(flags.contract), market: (flags.market as 'pool' | 'bilateral' | undefined) ?? (await marketAt(publicClient, getAddress(flags.contract))) }
+    : await findContract(publicClient, flags.rpc, round, windows, flags.market);
+  const address = found.address;
+  if (found.market === 'pool') return verifyPool(publicClient, address, round, flags, windows);
   const codeMatches = await codeMatchesSource(publicClient, address);
   const report = await verifyRound(publicClient, address, round, undefined, windows);
   const ok = report.mismatches.length === 0 && codeMatches;
@@ -74,13 +85,39 @@ async function verify(flags: VerifyFlags): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
+/** The community market's round: every clearing and settlement replayed, every row's signer recomputed. */
+async function verifyPool(publicClient: PublicClient<Transport, Chain>, address: Address, round: bigint, flags: VerifyFlags, windows: LogWindowOptions): Promise<void> {
+  const codeMatches = await poolCodeMatchesSource(publicClient, address);
+  const report = await verifyPoolRound(publicClient, address, round, undefined, windows);
+  const ok = report.mismatches.length === 0;
+  if (flags.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok, market: 'pool', contract: address, codeMatchesSource: codeMatches, round: String(report.round), iterations: report.iterations, status: report.status, signaturesChecked: report.signaturesChecked, settlement: report.settlement.map(String), mismatches: report.mismatches })}\n`,
+    );
+  } else {
+    process.stdout.write(
+      `derchain verify (community market): round ${report.round} at ${address}: ${report.iterations} clearings replayed (${report.status}), ${report.signaturesChecked} row signers recomputed, ${ok ? 'all equal' : `${report.mismatches.length} mismatches`}\n`,
+    );
+    process.stdout.write(
+      codeMatches
+        ? '  code at the address is contracts/PoolCoordinator.sol as this checkout builds it\n'
+        : '  warning: the code at the address differs from contracts/PoolCoordinator.sol as this checkout builds it; the replay above still checks its events and signatures\n',
+    );
+    for (const m of report.mismatches.slice(0, 50)) {
+      process.stdout.write(`  iteration ${m.iteration}: ${m.what}${m.participant ? ` participant ${m.participant}` : ''}: replay ${m.expected.slice(0, 120)}, chain ${m.actual.slice(0, 120)}\n`);
+    }
+  }
+  if (!ok) process.exitCode = 1;
+}
+
 export function register(program: Command): void {
   program
     .command('verify')
-    .description("Replay a round from the chain's events and check every lambda and pHat against admm/coordinatorStep.ts")
+    .description("Replay a round from the chain's events: bilateral (every lambda and pHat against admm/coordinatorStep.ts) or pool (every clearing and settlement against admm/poolStep.ts, every row's signer)")
     .requiredOption('--rpc <url>', 'loopback JSON-RPC endpoint')
     .requiredOption('--round <r>', 'round id')
     .option('--contract <address>', 'coordinator address (default: the contract that opened the round, found by its RoundOpened event)')
+    .option('--market <market>', 'pool or bilateral (default: detected from the contract)')
     .option('--json', 'print one JSON object')
     .action(exitOnInputError('verify', verify));
 }

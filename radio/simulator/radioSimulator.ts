@@ -31,7 +31,7 @@ import { DEFAULT_PATH_LOSS, distanceM, meanRxPowerDbm, normal, seededRandom, SEN
 export interface SimMeterApp {
   /** messages to send once at start (e.g. a JOIN) */
   boot?(): Promise<Uint8Array[]>;
-  onDownlink(message: Uint8Array): Promise<Uint8Array | undefined>;
+  onDownlink(message: Uint8Array): Promise<Uint8Array[]>;
   /** the message to send again when no answer came (undefined: nothing to retry) */
   retryMessage(): Uint8Array | undefined;
 }
@@ -71,6 +71,8 @@ export interface RadioSimOptions {
   maxRetries?: number;
   /** time from a relay's downlink request to the gateway's transmission (chain block + scheduling), ms */
   downlinkLatencyMs?: number;
+  /** simulated clock at the start, ms since the epoch (default 0) */
+  startMs?: number;
   /** lets the system under test react to what was published; resolves when it has */
   settle: () => Promise<void>;
   log: Logger;
@@ -128,7 +130,7 @@ export class RadioSimulator {
   readonly o: RadioSimOptions;
   now = 0;
   readonly ledger: DutyCycleLedger;
-  readonly published: { uplinkEvents: number; downlinkRequests: number } = { uplinkEvents: 0, downlinkRequests: 0 };
+  readonly published = { uplinkEvents: 0, downlinkRequests: 0, downlinkRequestsReceived: 0 };
   private readonly rand: () => number;
   private readonly meters = new Map<string, MeterState>();
   private readonly network = new Map<string, NetworkSession>();
@@ -143,6 +145,7 @@ export class RadioSimulator {
 
   constructor(o: RadioSimOptions) {
     this.o = o;
+    this.now = o.startMs ?? 0;
     this.rand = seededRandom(o.seed ?? 1);
     this.ledger = new DutyCycleLedger(o.region);
     if (o.multicast !== undefined) this.group = new MulticastGroup(o.multicast.groupId, randomSessionKeys('fc00ac11'));
@@ -180,6 +183,7 @@ export class RadioSimulator {
   async start(): Promise<void> {
     const c = this.o.client;
     c.on('message', (topic, payload) => {
+      this.published.downlinkRequestsReceived++;
       this.inbox.push(() => this.onDownlinkRequest(topic, payload));
     });
     await c.subscribeAsync([DOWNLINK_SUBSCRIPTION(this.o.applicationId), MULTICAST_SUBSCRIPTION], { qos: 1 });
@@ -287,7 +291,7 @@ export class RadioSimulator {
     const mod = dataRate(this.o.region, tx.dr).modulation;
     const event: UplinkEvent = {
       deduplicationId: randomUUID(),
-      time: new Date(Date.UTC(2026, 0, 1) + Math.round(this.now)).toISOString(),
+      time: new Date(Math.round(this.now)).toISOString(),
       deviceInfo: {
         tenantId: this.o.tenantId ?? '52f14cd4-c6f1-4fbd-8f87-4025e1d49242',
         applicationId: this.o.applicationId,
@@ -390,11 +394,11 @@ export class RadioSimulator {
     const whole = m.reassembler.accept('downlink', opened.payload, this.now);
     if (whole === undefined) return;
     decodeMessage(whole); // the meter refuses what does not decode
-    const answer = await m.spec.app.onDownlink(whole);
-    if (answer === undefined) return;
+    const answers = await m.spec.app.onDownlink(whole);
+    if (answers.length === 0) return;
     const delay = (this.o.computeMs ?? 1_000) + this.rand() * (this.o.jitterMs ?? 10_000);
-    this.sendMessage(m, answer, delay);
-    this.armRetry(m, answer);
+    for (const a of answers) this.sendMessage(m, a, delay);
+    this.armRetry(m, answers.at(-1)!);
   }
 
   private armRetry(m: MeterState, message: Uint8Array, attempt = 1): void {

@@ -35,9 +35,10 @@ describe('pool engine', function () {
       0n,
     );
     // a replay of the final rows through the spec gives the same totals and prices path-independently
-    const round = openRound({ ...setupPool(sc).config, minIterations: 1 });
-    tight.pool.fixed.rows.forEach((r, i) => accumulateSubmission(setupPool(sc).config, round, i, Int16Array.from(r), null));
-    const k = closeIteration(setupPool(sc).config, round);
+    const config = { ...setupPool(sc).config, minIterations: 1 };
+    const round = openRound(config);
+    for (const [i, r] of tight.pool.fixed.rows.entries()) accumulateSubmission(config, round, i, Int16Array.from(r), null);
+    const k = closeIteration(config, round);
     const sum = tight.pool.fixed.rows.reduce((a, r) => a + r.reduce((x, v) => x + Math.abs(v), 0), 0);
     assert.ok(sum > 0, 'the prosumers trade');
     assert.equal(k.maxAbs * 1000n <= 3n * 1000n, true, 'the final rows are balanced within epsPrimal');

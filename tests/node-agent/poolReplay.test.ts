@@ -2,8 +2,8 @@
 // participant missing an iteration, settlement) replays bit for bit with every row's signer
 // recomputed; a tampered row, a forged signature and a row a relay altered are each caught.
 import assert from 'node:assert/strict';
-import type { Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { poolCodeMatchesSource } from '../../contracts/findCoordinator.js';
 import { encodeRow, signPoolRow } from '../../contracts/poolRow.js';
 import { verifyPoolRound, type PoolRoundEvents } from '../../node-agent/poolRoundReplay.js';
 import { startPoolFixture, type PoolFixture } from '../contracts/poolFixture.js';
@@ -45,6 +45,9 @@ describe('pool verify: replay from the chain', function () {
     assert.equal(r.signaturesChecked, 5);
     assert.equal(r.settlement.reduce((a, b) => a + b, 0n), 0n);
     assert.ok(r.settlement.some((a) => a !== 0n));
+    // the code at the address is this checkout's PoolCoordinator (immutables aside); an account is not
+    assert.equal(await poolCodeMatchesSource(f.dev.publicClient, f.dev.address), true);
+    assert.equal(await poolCodeMatchesSource(f.dev.publicClient, f.prosumers[0]!.address), false);
   });
 
   it('catches a tampered row (event altered)', async () => {

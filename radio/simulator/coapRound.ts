@@ -1,0 +1,90 @@
+// One pool round with N meters over CoAP on loopback UDP (the NB-IoT path): each meter asks for the
+// clearing it needs, solves, signs and posts its row, and takes the next clearing from the
+// piggybacked response when it is there. Relay and coordinator as in radioRound.ts.
+import { keccak256, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Logger } from 'pino';
+import { setupPool } from '../../admm/poolEngine.js';
+import { decodeRow } from '../../contracts/poolRow.js';
+import { blockContext } from '../../model/socialProblem.js';
+import type { Scenario } from '../../model/scenario.js';
+import { startCoapEndpoint } from '../../gateway/coapEndpoint.js';
+import { InMemoryPoolChain, type PoolChainPort } from '../../gateway/poolChainPort.js';
+import { GatewayRelay } from '../../gateway/relay.js';
+import { CoapMeterLink } from '../coapMeterLink.js';
+import { decodeMessage } from '../frames.js';
+import { PoolMeter } from '../poolMeter.js';
+
+export interface CoapRoundResult {
+  iterations: number;
+  status: string;
+  prices: bigint[];
+  rows: Int16Array[];
+  requests: number;
+  wallMs: number;
+}
+
+export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; blockSzx?: number }): Promise<CoapRoundResult> {
+  const sc = o.scenario;
+  const cfg = setupPool(sc, { centralized: false }).config;
+  const seed = o.seed ?? 1;
+  const accounts = sc.prosumers.map((_, i) => privateKeyToAccount(keccak256(toHex(`derchain radio meter ${seed}/${i}`))));
+  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+  const round = 1n;
+  const chain = o.chain ?? new InMemoryPoolChain(round, cfg, accounts.map((a) => a.address), initial);
+  const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
+  await relay.start(round);
+  const endpoint = await startCoapEndpoint(relay, { log: o.log });
+  const ctx = blockContext(sc);
+  const t0 = Date.now();
+  let requests = 0;
+  try {
+    await Promise.all(
+      sc.prosumers.map(async (prosumer, i) => {
+        const meter = new PoolMeter({
+          account: accounts[i]!,
+          domain: chain.domain,
+          round,
+          participant: i,
+          params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
+        });
+        const link = new CoapMeterLink({ port: endpoint.port, blockSzx: o.blockSzx ?? 2 });
+        let next: Uint8Array | undefined;
+        while (meter.phase !== 'done') {
+          const c = next ?? (await link.clearing(meter.nextClearing));
+          requests++;
+          next = undefined;
+          if (c === undefined) {
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
+          const m = decodeMessage(c);
+          if (m.type !== 'clearing') throw new Error('not a clearing');
+          const row = await meter.onClearing(m);
+          if (row === undefined) continue;
+          const latest = await link.post(row);
+          requests++;
+          if (latest.length > 0) {
+            const l = decodeMessage(latest);
+            if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
+          }
+        }
+      }),
+    );
+  } finally {
+    await endpoint.close();
+  }
+  const prog = await chain.progress(round);
+  const fin = await chain.clearing(round, prog.iteration);
+  return {
+    iterations: prog.iteration,
+    status: prog.status,
+    prices: Array.from(fin.prices),
+    rows: accounts.map((_, i) => {
+      const h = relay.store.state.lastRows[String(i)];
+      return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
+    }),
+    requests,
+    wallMs: Date.now() - t0,
+  };
+}

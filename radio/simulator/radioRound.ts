@@ -1,0 +1,276 @@
+// One pool round cleared entirely over simulated LoRaWAN: N meters (each a PoolMeter with its own
+// key, its own data and its own LoRaWAN session) in a radio simulator, a real MQTT broker (aedes
+// in-process), the gateway relay under test attached as to ChirpStack, and a pool coordinator
+// behind the relay's chain port (in memory by default, the contract when one is passed). Returns
+// the final integers (to compare with admm/poolEngine.ts), the simulated time per clearing and the
+// radio figures for the report. Used by the tests, `derchain pilot --transport lorawan` and demos.
+import { keccak256, toHex, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import type { Logger } from 'pino';
+import { decodeRow } from '../../contracts/poolRow.js';
+import { setupPool } from '../../admm/poolEngine.js';
+import type { PoolAgentParams } from '../../admm/poolAgentStep.js';
+import { blockContext } from '../../model/socialProblem.js';
+import type { Scenario } from '../../model/scenario.js';
+import { GatewayRelay } from '../../gateway/relay.js';
+import { attachUplinks, connectBroker, MqttDownlink } from '../../gateway/chirpstackMqtt.js';
+import { InMemoryPoolChain, type PoolChainPort } from '../../gateway/poolChainPort.js';
+import { decodeMessage, encodeMessage } from '../frames.js';
+import { signJoin } from '../joinProof.js';
+import { PoolMeter } from '../poolMeter.js';
+import { maxAppPayload, regionByName, type RegionName } from '../regionalParameters.js';
+import type { SpreadingFactor } from '../timeOnAir.js';
+import { startLocalBroker } from './mqttBroker.js';
+import { seededRandom } from './propagation.js';
+import { RadioSimulator, type DeviceRadioStats, type GatewayRadioStats } from './radioSimulator.js';
+import type { DutyCycleUsage } from '../dutyCycle.js';
+
+export interface RadioRoundOptions {
+  scenario: Scenario;
+  log: Logger;
+  region?: RegionName;
+  /** spreading factors, assigned to meters round-robin (default [7, 8, 9]) */
+  spreadingFactors?: SpreadingFactor[];
+  gateways?: number;
+  /** meters are placed uniformly in a disc of this radius around the gateways' centre, m */
+  radiusM?: number;
+  seed?: number;
+  uplinkLoss?: number;
+  /** multicast the clearing (default true); false: one downlink per device */
+  multicast?: boolean;
+  /** data rate of the clearing downlinks (default EU868 DR5 / US915 DR13 on the RX2 frequency) */
+  downlinkDr?: number;
+  deadlineMs?: number;
+  retryMs?: number;
+  /** uplinks start uniformly within this window after a clearing (ms) */
+  jitterMs?: number;
+  statePath?: string;
+  /** a coordinator other than the in-memory one (the contract) */
+  chain?: PoolChainPort;
+  /** round number (the in-memory chain's) */
+  round?: bigint;
+  /** test hook: restart the relay (new object, same state file) when this iteration is open and this many rows arrived */
+  restartRelayAt?: { iteration: number; afterRows: number };
+  /** test hook: alter what reaches the relay */
+  tamper?: (devEui: string, payload: Uint8Array) => Uint8Array;
+  /** progress line per clearing */
+  onClearing?: (iteration: number, simulatedMs: number) => void;
+}
+
+export interface RadioRoundResult {
+  iterations: number;
+  status: string;
+  /** simulated time from the opening clearing to the final one, ms */
+  simulatedMs: number;
+  /** simulated ms at which each clearing was broadcast */
+  clearingTimesMs: number[];
+  prices: bigint[];
+  /** the rows the coordinator holds at the end, per participant */
+  rows: Int16Array[];
+  devices: DeviceRadioStats[];
+  gateways: GatewayRadioStats[];
+  dutyCycle: DutyCycleUsage[];
+  relay: GatewayRelay['stats'];
+  relayRestarts: number;
+  /** every JSON line the relay logged (tests look for keys in it) */
+  relayLog: string[];
+  meterKeys: string[];
+  participants: Address[];
+  /** (iteration, participant) of every row the relay handed to the in-memory coordinator */
+  relayed: string[];
+}
+
+/** the simulated clock starts at 2026-01-01T00:00Z */
+const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
+const hex16 = (k: number, prefix: string) => `${prefix}${k.toString(16).padStart(16 - prefix.length, '0')}`;
+
+export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundResult> {
+  const region = regionByName(o.region ?? 'EU868');
+  const sc = o.scenario;
+  const problem = setupPool(sc, { centralized: false });
+  const cfg = problem.config;
+  const seed = o.seed ?? 1;
+  const rand = seededRandom(seed * 7919 + 17);
+  const keys = sc.prosumers.map((_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
+  const accounts = keys.map((k) => privateKeyToAccount(k));
+  const participants = accounts.map((a) => a.address);
+  const round = o.round ?? 1n;
+  // the cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff)
+  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+  const chain = o.chain ?? new InMemoryPoolChain(round, cfg, participants, initial);
+  const ctx = blockContext(sc);
+
+  const broker = await startLocalBroker();
+  const applicationId = '2f0c3a8e-6d7b-4c1e-9a55-0d3c5e7f9b21';
+  const multicastGroupId = '7a1d2c3b-4e5f-4a6b-8c9d-0e1f2a3b4c5d';
+  const downDr = o.downlinkDr ?? (region.name === 'EU868' ? 5 : 13);
+  const relayLog: string[] = [];
+  const relayLogger = o.log.child({ component: 'relay' });
+  const captured = (await import('pino')).default({ level: 'info' }, { write: (s: string) => void (relayLog.push(s), process.env.DERCHAIN_RADIO_DEBUG && process.stderr.write(s)) });
+  const downClient = await connectBroker(broker.url, 'derchain-relay-down', true);
+  const downlink = new MqttDownlink({
+    client: downClient,
+    applicationId,
+    maxPayload: maxAppPayload(region, downDr),
+    ...(o.multicast === false ? { devices: () => sc.prosumers.map((_, i) => hex16(i + 1, '70b3d57ed0')) } : { multicastGroupId }),
+  });
+  const makeRelay = () =>
+    new GatewayRelay({
+      chain,
+      downlink,
+      log: captured,
+      clock: () => sim.now,
+      deadlineMs: o.deadlineMs ?? 180_000,
+      requireJoin: false,
+      ...(o.statePath !== undefined ? { statePath: o.statePath } : {}),
+    });
+  let relay = makeRelay();
+  let restarts = 0;
+  let rowsThisIteration = 0;
+  let upClient = await attachWith(relay);
+  async function attachWith(r: GatewayRelay) {
+    const sink = o.tamper ? { onUplink: (d: string, p: Uint8Array) => r.onUplink(d, o.tamper!(d, p)) } : r;
+    return attachUplinks(sink, { brokerUrl: broker.url, applicationId, clientId: 'derchain-relay-up', log: relayLogger });
+  }
+
+  const simClient = await connectBroker(broker.url, 'derchain-radio-sim', true);
+  const sfs = o.spreadingFactors ?? [7, 8, 9];
+  const nGw = o.gateways ?? 1;
+  const radius = o.radiusM ?? 2_000;
+  const gateways = Array.from({ length: nGw }, (_, g) => ({
+    gatewayId: hex16(g + 1, 'a84041ffff'),
+    position: { x: nGw === 1 ? 0 : (g - (nGw - 1) / 2) * radius, y: 0 },
+  }));
+  const meters: PoolMeter[] = [];
+  const clearingTimes: number[] = [];
+  let lastIteration = -1;
+  const sim: RadioSimulator = new RadioSimulator({
+    region,
+    client: simClient,
+    applicationId,
+    seed,
+    startMs: SIM_EPOCH_MS,
+    uplinkLoss: o.uplinkLoss ?? 0,
+    multicast: { groupId: multicastGroupId, dr: downDr, frequencyHz: region.rx2.frequencyHz },
+    retryMs: o.retryMs ?? 12_000,
+    jitterMs: o.jitterMs ?? 4_000,
+    log: o.log,
+    meters: sc.prosumers.map((prosumer, i) => {
+      const params: PoolAgentParams = {
+        prosumer,
+        tariff: sc.tariff,
+        options: sc.options,
+        dtHours: sc.dtHours,
+        startSlot: ctx.startSlot,
+        participants: cfg.n,
+        rho: cfg.rho,
+        resolution: cfg.resolution,
+        alphaPpm: cfg.alphaPpm,
+      };
+      const meter = new PoolMeter({ account: accounts[i]!, domain: chain.domain, round, participant: i, params });
+      meters.push(meter);
+      const devEui = hex16(i + 1, '70b3d57ed0');
+      let joins = 0;
+      const join = async () => encodeMessage(await signJoin(accounts[i]!, `0x${devEui}`, Math.floor(SIM_EPOCH_MS / 1000) + joins++));
+      const r = Math.sqrt(rand()) * radius;
+      const a = rand() * 2 * Math.PI;
+      return {
+        devEui,
+        spreadingFactor: sfs[i % sfs.length]!,
+        position: { x: r * Math.cos(a), y: r * Math.sin(a) },
+        app: {
+          boot: async () => [await join()],
+          onDownlink: async (msg: Uint8Array) => {
+            const m = decodeMessage(msg);
+            if (m.type !== 'clearing') return [];
+            const row = await meter.onClearing(m);
+            if (row === undefined) return [];
+            // its row was not counted although it sent one: the join may have been lost; join again first
+            const missed = m.iteration > 0 && m.accepted !== undefined && m.accepted[i] !== true && meter.submissions > 1;
+            return missed ? [await join(), row] : [row];
+          },
+          retryMessage: () => meter.pendingMessage,
+        },
+      };
+    }),
+    gateways,
+    settle: async () => {
+      // the relay has every uplink event the simulator published and has answered; the simulator
+      // has every downlink request the relay published
+      for (let spin = 0; spin < 2000; spin++) {
+        await relay.whenIdle();
+        if (relay.stats.uplinks >= sim.published.uplinkEvents - uplinksBeforeRestart && sim.published.downlinkRequestsReceived >= downlink.frames) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await relay.whenIdle();
+      const it = relay.openIteration;
+      if (it - 1 > lastIteration && relay.store.state.broadcast > lastIteration) {
+        for (let k = lastIteration + 1; k <= relay.store.state.broadcast; k++) {
+          clearingTimes.push(sim.now);
+          o.onClearing?.(k, sim.now);
+        }
+        lastIteration = relay.store.state.broadcast;
+        rowsThisIteration = 0;
+      }
+    },
+  });
+  let uplinksBeforeRestart = 0;
+  // meters boot (JOIN first), the relay takes up the round and broadcasts its opening prices
+  await sim.start();
+  await relay.start(round);
+  await sim.o.settle();
+  await sim.drainInbox();
+  const t0 = sim.now;
+  for (let guard = 0; guard < 1_000_000 && !relay.roundEnded; guard++) {
+    if (o.restartRelayAt && restarts === 0 && relay.openIteration === o.restartRelayAt.iteration) {
+      rowsThisIteration = Object.keys(relay.store.state.pending).length + relay.store.state.accepted.length;
+      if (rowsThisIteration >= o.restartRelayAt.afterRows) {
+        // kill: drop the MQTT session without a clean close, forget the object
+        upClient.end(true);
+        uplinksBeforeRestart += relay.stats.uplinks;
+        relay = makeRelay();
+        restarts++;
+        await relay.start(round);
+        upClient = await attachWith(relay);
+      }
+    }
+    if (sim.pendingEvents > 0) {
+      await sim.step();
+      continue;
+    }
+    const d = relay.deadline;
+    if (d === undefined) break;
+    sim.advanceTo(d);
+    await relay.tick();
+    await sim.o.settle();
+    await sim.drainInbox();
+  }
+  const prog = await chain.progress(round);
+  const finalClearing = await chain.clearing(round, prog.iteration);
+  // the rows the coordinator holds (the relay's record of what was counted)
+  const rows: Int16Array[] = participants.map((_, i) => {
+    const h = relay.store.state.lastRows[String(i)];
+    return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
+  });
+  const result: RadioRoundResult = {
+    iterations: prog.iteration,
+    status: prog.status,
+    simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
+    clearingTimesMs: clearingTimes.map((t) => t - t0),
+    prices: Array.from(finalClearing.prices),
+    rows,
+    devices: sim.deviceStats(),
+    gateways: sim.gatewayStatsList(),
+    dutyCycle: sim.ledger.usage(sim.now),
+    relay: { ...relay.stats },
+    relayRestarts: restarts,
+    relayLog,
+    meterKeys: keys,
+    participants,
+    relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
+  };
+  upClient.end(true);
+  await Promise.all([downClient.endAsync(), simClient.endAsync()]);
+  await broker.close();
+  return result;
+}
