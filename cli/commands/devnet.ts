@@ -3,10 +3,12 @@
 // or geth 1.13 nodes (Clique). Besu is the default wherever the needed release is installed. `up`
 // leaves the nodes running and records their pids and ports in DIR/devnet.json, so `down` and
 // `status` work from another shell. The default chain of `npm start` stays anvil.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { BESU_VERSION_FOR, locateBesu, type Consensus } from '../../network-config/besuBinary.js';
 import { DEVNET_DEFAULTS, devnetStatus, startDevnet, stopDevnet, type DevnetClient } from '../../network-config/devnet.js';
+import { readDevnetState } from '../../network-config/devnetState.js';
 
 function int(name: string) {
   return (v: string): number => {
@@ -37,10 +39,14 @@ export function register(program: Command): void {
       if (o.client !== undefined && o.client !== 'besu' && o.client !== 'geth') throw new Error(`--client must be besu or geth, got "${o.client}"`);
       if (o.validatorSelection !== 'genesis' && o.validatorSelection !== 'contract') throw new Error(`--validator-selection must be genesis or contract, got "${o.validatorSelection}"`);
       const consensus = o.consensus as Consensus;
-      const client: DevnetClient = (o.client as DevnetClient | undefined) ?? (consensus === 'qbft' || locateBesu(BESU_VERSION_FOR[consensus]) !== undefined ? 'besu' : 'geth');
+      // a devnet that exists keeps its client; a new one gets Besu wherever it is installed
+      const recorded = readDevnetState(resolve(o.dir));
+      const client: DevnetClient | undefined =
+        (o.client as DevnetClient | undefined) ??
+        (recorded !== undefined ? undefined : consensus === 'qbft' || locateBesu(BESU_VERSION_FOR[consensus]) !== undefined ? 'besu' : 'geth');
       const net = await startDevnet({
         dir: o.dir,
-        client,
+        ...(client !== undefined ? { client } : {}),
         consensus,
         validatorSelection: o.validatorSelection,
         members: o.members,
