@@ -10,7 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { buildAgentRelease } from '../../fleet/agentBuild.js';
 import { assertLoraRolloutFits, describeEstimate, estimateLoraDelivery } from '../../fleet/loraDelivery.js';
-import { MANIFEST_FILE, parseManifest } from '../../fleet/releaseManifest.js';
+import { MANIFEST_FILE, parseManifest, type ReleaseManifest } from '../../fleet/releaseManifest.js';
 import { generateReleaseKey, parsePublicKey, readReleaseKey, ReleaseRejectedError, sha256Hex, SIGNED_RELEASE_FILE, signRelease, verifySignedRelease, writeReleaseKey } from '../../fleet/releaseSigning.js';
 import { readRelease, RolloutController } from '../../fleet/rolloutController.js';
 import { renderRolloutReport } from '../../fleet/rolloutReport.js';
@@ -114,7 +114,7 @@ export function register(program: Command): void {
     .action(
       exitOnInputError('fleet sign', async (dir: string, o: { keyFile: string; expiresDays: number }) => {
         const manifestFile = join(dir, MANIFEST_FILE);
-        let manifest: ReturnType<typeof parseManifest>;
+        let manifest: ReleaseManifest;
         try {
           manifest = parseManifest(JSON.parse(readFileSync(manifestFile, 'utf8')), manifestFile);
         } catch (err) {
