@@ -1,26 +1,8 @@
 // Result types of a coordination run (centralised reference and ADMM), shared by the engine,
 // the on-chain pilot, the CLI's JSON output and the report.
 
-/** One prosumer's optimal schedule; arrays have length T (e has the level at the end of each slot). */
-export interface ProsumerSchedule {
-  id: string;
-  pG: number[];
-  pAC: number[];
-  tIn: number[];
-  pS: number[];
-  pRE: number[];
-  pFIT: number[];
-  pCH: number[];
-  pDIS: number[];
-  e: number[];
-  pDR: number[];
-  /** sum over partners of pET[i][j][t], kW (positive: net seller) */
-  netTrade: number[];
-  /** the prosumer's own cost (model note), currency, without ADMM terms */
-  cost: number;
-  /** cost terms by name (energy, demand, comfortAC, comfortShift, battery, feedIn, demandResponse, trade) */
-  costTerms: Record<string, number>;
-}
+export type { ProsumerSchedule } from '../model/prosumerSchedule.js';
+import type { ProsumerSchedule } from '../model/prosumerSchedule.js';
 
 export interface IterationRecord {
   /** 1-based iteration number */

@@ -3,6 +3,7 @@
 // parsing into a Scenario with errors that name the flag.
 import type { Command } from 'commander';
 import { DEFAULT_ADMM_OPTIONS, RHO_RANGE, type AdmmOptions } from '../admm/engine.js';
+import { DEFAULT_POOL_OPTIONS, type PoolOptions } from '../admm/poolEngine.js';
 import { DATA_DIR_ENV } from '../data/dataLocation.js';
 import { GENERATOR_DEFAULTS } from '../data/generator.js';
 import { loadScenario, type LoadedScenario } from '../data/loadScenario.js';
@@ -24,7 +25,18 @@ export interface ScenarioFlags {
   /** commander's --no-balance-rho sets false */
   balanceRho?: boolean;
   drMode?: string;
+  /** 'pool' (default) or 'bilateral' */
+  market?: string;
+  /** re-clears after the first clearing (pool) */
+  rolling?: string;
+  alpha?: string;
+  poolEpsPrimal?: string;
+  poolEpsDual?: string;
 }
+
+/** The two market designs: the community pool (default) and the paper's bilateral market. */
+export const MARKETS = ['pool', 'bilateral'] as const;
+export type Market = (typeof MARKETS)[number];
 
 export interface ScenarioLimits {
   /** largest number of prosumers the command accepts */
@@ -66,7 +78,12 @@ export function addScenarioOptions(cmd: Command, limits: ScenarioLimits): Comman
     .option('--start <date>', 'first slot: YYYY-MM-DD (local midnight), YYYY-MM-DDTHH:MM, or an ISO instant with offset')
     .option('--days <d>', `length of the period in days (at most ${limits.maxDays})`, '1')
     .option('--seed <s>', 'seed of the generator and of the default parameters', '1')
-    .option('--rho <r>', 'initial ADMM penalty rho, currency/kWh per kW', String(DEFAULT_ADMM_OPTIONS.rho))
+    .option('--market <market>', 'pool (community market, one price per slot; default) or bilateral (the paper\'s pairwise market)', 'pool')
+    .option('--rolling <H>', 'pool: after the first clearing, re-clear every slot for H slots, window shifted one slot, warm-started', '0')
+    .option('--rho <r>', `ADMM penalty rho, currency/kWh per kW (bilateral: initial value, default ${DEFAULT_ADMM_OPTIONS.rho}; pool: fixed, default scale-aware (max energy price - min feed-in) / RMS(load - PV))`)
+    .option('--alpha <a>', 'pool: over-relaxation alpha in [1, 2)', String(DEFAULT_POOL_OPTIONS.alpha))
+    .option('--pool-eps-primal <kW>', 'pool: stop when every slot\'s imbalance per household is below this, kW', String(DEFAULT_POOL_OPTIONS.epsPrimal))
+    .option('--pool-eps-dual <price>', 'pool: and the dual residual per entry (RMS) below this, currency/kWh', String(DEFAULT_POOL_OPTIONS.epsDual))
     .option('--max-iterations <k>', 'ADMM iteration cap', String(DEFAULT_ADMM_OPTIONS.maxIterations))
     .option('--eps-abs <kW>', 'stop when the primal residual is below this per trade entry (RMS), kW', String(DEFAULT_ADMM_OPTIONS.epsAbs))
     .option('--eps-dual <price>', 'and the dual residual below this per entry (RMS), currency/kWh', String(DEFAULT_ADMM_OPTIONS.epsDual))
@@ -83,8 +100,15 @@ export function tolerancesOf(admm: AdmmKnobs): Pick<AdmmKnobs, 'epsAbs' | 'epsDu
   return { epsAbs: admm.epsAbs, epsDual: admm.epsDual, epsRel: admm.epsRel, balanceRho: admm.balanceRho };
 }
 
+/** The pool settings the flags choose (rho undefined: scale-aware). */
+export type PoolKnobs = Pick<PoolOptions, 'alpha' | 'epsPrimal' | 'epsDual' | 'maxIterations'> & { rho?: number };
+
 export interface ParsedScenarioFlags extends LoadedScenario {
   admm: AdmmKnobs;
+  market: Market;
+  pool: PoolKnobs;
+  /** pool re-clears after the first clearing (0: none) */
+  rolling: number;
 }
 
 // Tolerances go on chain in 1e-6 fixed point (epsRel in ppm): coarser than that is below resolution.
@@ -95,9 +119,17 @@ const isTolerance = (v: number) => v >= 1e-6 && v <= 1000;
 export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits): ParsedScenarioFlags {
   const days = numberFlag('days', flags.days, (v) => v > 0 && v <= limits.maxDays, `a positive number of days (at most ${limits.maxDays})`);
   const seed = numberFlag('seed', flags.seed, (v) => Number.isInteger(v), 'an integer');
-  const rho =
-    numberFlag('rho', flags.rho, (v) => v >= RHO_RANGE.min && v <= RHO_RANGE.max, `a number from ${RHO_RANGE.min} to ${RHO_RANGE.max} (currency/kWh per kW)`) ??
-    DEFAULT_ADMM_OPTIONS.rho;
+  const rhoGiven = numberFlag(
+    'rho',
+    flags.rho,
+    (v) => v >= RHO_RANGE.min && v <= RHO_RANGE.max,
+    `a number from ${RHO_RANGE.min} to ${RHO_RANGE.max} (currency/kWh per kW)`,
+  );
+  const rho = rhoGiven ?? DEFAULT_ADMM_OPTIONS.rho;
+  const market = (flags.market ?? 'pool') as Market;
+  if (!MARKETS.includes(market)) throw new DerchainInputError(`--market must be pool or bilateral (got ${JSON.stringify(flags.market)})`, { field: 'market' });
+  const rolling = numberFlag('rolling', flags.rolling, (v) => Number.isInteger(v) && v >= 0 && v <= 168, 'a whole number of slots from 0 to 168') ?? 0;
+  if (rolling > 0 && market !== 'pool') throw new DerchainInputError('--rolling needs --market pool', { field: 'rolling' });
   const maxIterations =
     numberFlag('max-iterations', flags.maxIterations, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1') ?? DEFAULT_ADMM_OPTIONS.maxIterations;
   const admm: AdmmKnobs = {
@@ -128,7 +160,14 @@ export function scenarioFromFlags(flags: ScenarioFlags, limits: ScenarioLimits):
       field: 'prosumers',
     });
   }
-  return { ...loaded, admm };
+  const pool: PoolKnobs = {
+    alpha: numberFlag('alpha', flags.alpha, (v) => v >= 1 && v < 2, 'a number from 1 (inclusive) to 2 (exclusive)') ?? DEFAULT_POOL_OPTIONS.alpha,
+    epsPrimal: numberFlag('pool-eps-primal', flags.poolEpsPrimal, isTolerance, toleranceRule) ?? DEFAULT_POOL_OPTIONS.epsPrimal,
+    epsDual: numberFlag('pool-eps-dual', flags.poolEpsDual, isTolerance, toleranceRule) ?? DEFAULT_POOL_OPTIONS.epsDual,
+    maxIterations,
+    ...(rhoGiven !== undefined ? { rho: rhoGiven } : {}),
+  };
+  return { ...loaded, admm, market, pool, rolling };
 }
 
 /** Help text on the data flags, shared by the commands. */

@@ -32,12 +32,18 @@ contract DerCoordinator {
     uint256 public constant MAX_ROUNDS = type(uint16).max;
     uint256 public constant MAX_ITERATIONS = 1_000_000;
     uint256 public constant MAX_EPS_REL_PPM = 1_000_000;
+    /// @notice gas bound of one transaction that takes in one row (a submit, or one row of an
+    ///         advance chunk): TX_GAS_BASE + TX_GAS_PER_ENTRY * (N-1) * T. Measured worst case
+    ///         (first iteration on fresh storage) is about 9,000-10,700 gas per entry plus ~80k.
+    uint256 public constant TX_GAS_BASE = 150_000;
+    uint256 public constant TX_GAS_PER_ENTRY = 10_000;
 
     uint8 internal constant STATUS_NONE = 0;
     uint8 internal constant STATUS_OPEN = 1;
     uint8 internal constant STATUS_CONVERGED = 2;
     uint8 internal constant STATUS_MAX_ITERATIONS = 3;
     uint8 internal constant STATUS_HALTED = 4; // the next iteration could overflow lambda or rho
+    uint8 internal constant STATUS_CANCELLED = 5; // the operator cancelled the round
 
     uint256 internal constant MASK48 = (1 << 48) - 1;
     uint256 internal constant MASK32 = (1 << 32) - 1;
@@ -77,6 +83,8 @@ contract DerCoordinator {
     }
 
     address public operator;
+    /// @notice the account proposed as next operator; it takes over when it calls acceptOperator
+    address public pendingOperator;
     address public admitter;
     uint256 public currentRound;
     mapping(address => bool) public admitted;
@@ -92,6 +100,7 @@ contract DerCoordinator {
 
     // ---------------------------------------------------------------- events
     event OperatorTransferred(address indexed previous, address indexed next);
+    event OperatorTransferStarted(address indexed previous, address indexed next);
     event AdmitterTransferred(address indexed previous, address indexed next);
     event ProsumerAdmitted(address indexed prosumer);
     event ProsumerRemoved(address indexed prosumer);
@@ -125,8 +134,12 @@ contract DerCoordinator {
         bool converged
     );
     event RoundConverged(uint256 indexed round, uint256 iterations);
-    /// @notice status 3: iteration cap reached; 4: halted because lambda or rho could overflow
+    /// @notice status 3: iteration cap reached; 4: halted because lambda or rho could overflow;
+    ///         5: cancelled by the operator
     event RoundEnded(uint256 indexed round, uint256 iterations, uint8 status);
+    /// @notice the operator cancelled an open round during `iteration` (a stuck round frees the
+    ///         contract for the next one)
+    event RoundCancelled(uint256 indexed round, uint256 iteration, address by);
 
     // ---------------------------------------------------------------- errors
     error NotOperator(address caller);
@@ -143,7 +156,21 @@ contract DerCoordinator {
     error RoundClosed(uint256 round);
     error RoundStillOpen(uint256 round);
     error DeadlineNotReached(uint256 blockNumber, uint256 deadlineBlock);
-    error BadRoundParameters(string reason);
+    error NotProposed(address caller);
+    error BadParticipantCount(uint256 given, uint256 max);
+    error DuplicateParticipant(address participant);
+    error BadHorizon(uint256 given, uint256 max);
+    error BadRho(uint256 given, uint256 max);
+    error BadTolerance(uint256 epsAbs, uint256 epsDual);
+    error BadEpsRel(uint256 given, uint256 max);
+    error BadMaxIterations(uint256 given, uint256 max);
+    error BadDeadlineBlocks(uint256 given);
+    error BadMaxAbsTrade(uint256 given, uint256 max);
+    /// @notice |lambda| could leave its int48 lane: growth per iteration `step`, over `iterations`
+    error LambdaBoundExceeded(uint256 step, uint256 iterations);
+    error RoundLimitReached(uint256 max);
+    /// @notice one row's transaction could need `worstTxGas`, more than the block gas limit
+    error RoundTooBigForBlock(uint256 worstTxGas, uint256 blockGasLimit);
     error ReusedRowMismatch(uint256 participant);
 
     // ---------------------------------------------------------------- roles and admission
@@ -164,11 +191,21 @@ contract DerCoordinator {
         _;
     }
 
-    /// @notice hand the round-opening role to another account (e.g. the governance contract)
+    /// @notice propose `next` as operator (round opening and cancelling); it takes over when it
+    ///         calls acceptOperator, so a typo cannot hand the role to an account nobody controls
+    /// @param next the proposed operator (replaces an earlier proposal)
     function transferOperator(address next) external onlyOperator {
         if (next == address(0)) revert ZeroAddress();
-        emit OperatorTransferred(operator, next);
-        operator = next;
+        pendingOperator = next;
+        emit OperatorTransferStarted(operator, next);
+    }
+
+    /// @notice the proposed operator takes the role
+    function acceptOperator() external {
+        if (msg.sender != pendingOperator) revert NotProposed(msg.sender);
+        emit OperatorTransferred(operator, msg.sender);
+        operator = msg.sender;
+        pendingOperator = address(0);
     }
 
     /// @notice hand the admission role to another account (e.g. the governance contract)
@@ -215,27 +252,31 @@ contract DerCoordinator {
         uint256 previous = currentRound;
         if (previous != 0 && states[previous].status == STATUS_OPEN) revert RoundStillOpen(previous);
         uint256 n = participants.length;
-        if (n < 2 || n > MAX_PARTICIPANTS) revert BadRoundParameters("participants");
-        if (horizon < 1 || horizon > MAX_HORIZON) revert BadRoundParameters("horizon");
-        if (rho < 1 || rho > MAX_RHO) revert BadRoundParameters("rho");
-        if (epsAbs > type(uint64).max || epsDual > type(uint64).max) revert BadRoundParameters("tolerance");
-        if (epsRelPpm > MAX_EPS_REL_PPM) revert BadRoundParameters("epsRelPpm");
-        if (maxIterations < 1 || maxIterations > MAX_ITERATIONS) revert BadRoundParameters("maxIterations");
-        if (deadlineBlocks < 1 || deadlineBlocks > type(uint32).max) revert BadRoundParameters("deadlineBlocks");
-        if (maxAbsTrade < 1 || maxAbsTrade > MAX_ABS_TRADE) revert BadRoundParameters("maxAbsTrade");
+        if (n < 2 || n > MAX_PARTICIPANTS) revert BadParticipantCount(n, MAX_PARTICIPANTS);
+        if (horizon < 1 || horizon > MAX_HORIZON) revert BadHorizon(horizon, MAX_HORIZON);
+        if (rho < 1 || rho > MAX_RHO) revert BadRho(rho, MAX_RHO);
+        if (epsAbs > type(uint64).max || epsDual > type(uint64).max) revert BadTolerance(epsAbs, epsDual);
+        if (epsRelPpm > MAX_EPS_REL_PPM) revert BadEpsRel(epsRelPpm, MAX_EPS_REL_PPM);
+        if (maxIterations < 1 || maxIterations > MAX_ITERATIONS) revert BadMaxIterations(maxIterations, MAX_ITERATIONS);
+        if (deadlineBlocks < 1 || deadlineBlocks > type(uint32).max) revert BadDeadlineBlocks(deadlineBlocks);
+        if (maxAbsTrade < 1 || maxAbsTrade > MAX_ABS_TRADE) revert BadMaxAbsTrade(maxAbsTrade, MAX_ABS_TRADE);
         // |lambda| grows by at most floor(rho * maxAbsTrade / SCALE) per iteration (README).
         uint256 step = (rho * maxAbsTrade) / uint256(SCALE);
-        if (step > MAX_ABS_LAMBDA) revert BadRoundParameters("lambda bound");
-        if (!balanceRho && step * maxIterations > MAX_ABS_LAMBDA) revert BadRoundParameters("lambda bound");
+        if (step > MAX_ABS_LAMBDA) revert LambdaBoundExceeded(step, 1);
+        if (!balanceRho && step * maxIterations > MAX_ABS_LAMBDA) revert LambdaBoundExceeded(step, maxIterations);
+        // every transaction takes in at most one row per participant it carries; the largest,
+        // one row, must fit a block, or the round could never complete
+        uint256 worstTxGas = TX_GAS_BASE + TX_GAS_PER_ENTRY * (n - 1) * horizon;
+        if (worstTxGas > block.gaslimit) revert RoundTooBigForBlock(worstTxGas, block.gaslimit);
         for (uint256 a = 0; a < n; a++) {
             address p = participants[a];
             if (!admitted[p]) revert NotAdmitted(p);
             for (uint256 b = 0; b < a; b++) {
-                if (participants[b] == p) revert BadRoundParameters("duplicate participant");
+                if (participants[b] == p) revert DuplicateParticipant(p);
             }
         }
         round = previous + 1;
-        if (round > MAX_ROUNDS) revert BadRoundParameters("round limit");
+        if (round > MAX_ROUNDS) revert RoundLimitReached(MAX_ROUNDS);
         currentRound = round;
         params[round] = RoundParams({
             n: uint8(n),
@@ -284,20 +325,23 @@ contract DerCoordinator {
 
     /// @notice after the iteration's deadline, anyone may complete it: each participant without
     ///         a row this iteration gets its last row of the round (zeros before its first).
-    /// @param reusedRows for each missing participant in ascending order: its last submitted
-    ///        row (checked against the stored hash) or empty bytes if it has none
+    ///         Works in chunks: each call fills the first `reusedRows.length` missing participants,
+    ///         so that no transaction needs more than a block's gas; the last chunk completes the
+    ///         iteration.
+    /// @param reusedRows for the first k >= 1 missing participants in ascending order: its last
+    ///        submitted row (checked against the stored hash) or empty bytes if it has none
     function advance(uint256 round, uint256 iteration, bytes[] calldata reusedRows) external {
         RoundState memory st = _openState(round, iteration);
         if (block.number <= st.deadlineBlock) revert DeadlineNotReached(block.number, st.deadlineBlock);
         RoundParams memory rp = params[round];
         uint256 n = rp.n;
         uint256 missing = n - st.count;
-        if (reusedRows.length != missing) revert WrongLength(reusedRows.length, missing);
+        if (reusedRows.length == 0 || reusedRows.length > missing) revert WrongLength(reusedRows.length, missing);
         uint256 expected = 4 * (n - 1) * uint256(rp.t);
         Sums memory acc;
         uint256 processed;
         uint256 k;
-        for (uint256 p = 0; p < n; p++) {
+        for (uint256 p = 0; p < n && k < reusedRows.length; p++) {
             if ((st.submitted >> p) & 1 == 1) continue;
             bytes calldata r = reusedRows[k++];
             bytes32 h = rowHash[round][p];
@@ -309,8 +353,20 @@ contract DerCoordinator {
             st.count += 1;
         }
         _storeSums(round, st, acc, processed);
-        // every participant now has a row: the iteration is complete
+        // completes the iteration when every participant now has a row
         _finishIngest(round, rp, st, type(uint256).max);
+    }
+
+    /// @notice the operator ends an open round that cannot or should not complete (a dead
+    ///         participant set, wrong parameters); the next round can then be opened
+    /// @param round the current round
+    function cancelRound(uint256 round) external onlyOperator {
+        if (round == 0 || round != currentRound) revert WrongRound(round, currentRound);
+        RoundState storage st = states[round];
+        if (st.status != STATUS_OPEN) revert RoundClosed(round);
+        st.status = STATUS_CANCELLED;
+        emit RoundCancelled(round, st.iteration, msg.sender);
+        emit RoundEnded(round, st.iteration, STATUS_CANCELLED);
     }
 
     // ---------------------------------------------------------------- readers
@@ -319,7 +375,7 @@ contract DerCoordinator {
     /// @return hatRow (N-1)*T auxiliary trades pHat, 1e-6 kW
     /// @return rho the rho of the iteration being collected
     /// @return iteration the iteration being collected (1-based)
-    /// @return status 1 open, 2 converged, 3 iteration cap, 4 halted
+    /// @return status 1 open, 2 converged, 3 iteration cap, 4 halted, 5 cancelled
     function getRow(uint256 round, uint256 index)
         external
         view

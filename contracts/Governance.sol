@@ -28,13 +28,19 @@ import {IReleaseRegistry} from "./IReleaseRegistry.sol";
 
 /// The admission side of the coordinator contract that this contract administers.
 interface IProsumerAdmission {
+    /// @param prosumer the account to admit
     function admitProsumer(address prosumer) external;
+    /// @param prosumer the account to remove
     function removeProsumer(address prosumer) external;
+    /// @param prosumer any account
+    /// @return true if admitted
     function admitted(address prosumer) external view returns (bool);
 }
 
 /// The ERC-165 probe, so a client can tell this contract from an account or a fallback contract.
 interface IERC165 {
+    /// @param interfaceId the ERC-165 interface id
+    /// @return true if the contract implements it
     function supportsInterface(bytes4 interfaceId) external view returns (bool);
 }
 
@@ -42,9 +48,13 @@ contract Governance is IConsortiumGovernance, IReleaseRegistry, IERC165 {
     using EnumerableSets for EnumerableSets.AddressSet;
     using EnumerableSets for EnumerableSets.Bytes32Set;
 
+    /// @return the shortest voting period accepted, in seconds
     uint64 public constant MIN_VOTING_PERIOD = 1;
+    /// @return the longest voting period accepted, in seconds (366 days)
     uint64 public constant MAX_VOTING_PERIOD = 366 days;
+    /// @return the longest label, member name, release label or reason accepted, in bytes
     uint256 public constant MAX_LABEL_BYTES = 100;
+    /// @return the longest enode URL accepted, in bytes
     uint256 public constant MAX_ENODE_BYTES = 512;
 
     struct ValidatorInfo {

@@ -60,6 +60,14 @@ interface IConsortiumGovernance {
         uint256 no;
     }
 
+    /// @notice A member opened a proposal (the proposer's yes vote follows as VoteCast).
+    /// @param id proposal id
+    /// @param kind what it proposes
+    /// @param subject the address it is about (zero for release kinds and for unsetting the coordinator)
+    /// @param proposer the member who opened it
+    /// @param deadline last second at which it can be voted on
+    /// @param enode the new validator's enode (AddValidator), else ""
+    /// @param label validator label, member name, release label or revocation reason
     event ProposalCreated(
         uint256 indexed id,
         Kind kind,
@@ -69,20 +77,54 @@ interface IConsortiumGovernance {
         string enode,
         string label
     );
-    /// A release proposal also emits this, with the artifact hash it carries.
+    /// @notice A release proposal was opened (with ProposalCreated).
+    /// @param id proposal id
+    /// @param artifactSha256 sha256 of the release artifact
+    /// @param approve true = approval, false = revocation
     event ReleaseProposalCreated(uint256 indexed id, bytes32 indexed artifactSha256, bool approve);
+    /// @notice A member voted.
+    /// @param id proposal id
+    /// @param voter the member
+    /// @param support true = yes
+    /// @param yes yes votes of current members after this vote
+    /// @param no no votes of current members after this vote
     event VoteCast(uint256 indexed id, address indexed voter, bool support, uint256 yes, uint256 no);
+    /// @notice A proposal took effect.
+    /// @param id proposal id
+    /// @param kind what it did
+    /// @param subject the address it was about
     event ProposalExecuted(uint256 indexed id, Kind kind, address indexed subject);
+    /// @notice A majority can no longer be reached: the proposal is rejected.
+    /// @param id proposal id
+    /// @param yes yes votes at rejection
+    /// @param no no votes at rejection
     event ProposalRejected(uint256 indexed id, uint256 yes, uint256 no);
+    /// @notice An open proposal past its deadline was recorded as expired.
+    /// @param id proposal id
     event ProposalExpired(uint256 indexed id);
-    /// An open proposal that could no longer take effect was replaced by `replacedBy`.
+    /// @notice An open proposal that could no longer take effect was replaced.
+    /// @param id the replaced proposal
+    /// @param replacedBy the new proposal on the same subject
     event ProposalObsolete(uint256 indexed id, uint256 indexed replacedBy);
+    /// @param member the new member account
+    /// @param name its organisation name
     event MemberAdded(address indexed member, string name);
+    /// @param member the removed member account
     event MemberRemoved(address indexed member);
+    /// @param validator the new validator's signer address
+    /// @param enode its enode URL
+    /// @param label its label
     event ValidatorAdded(address indexed validator, string enode, string label);
+    /// @param validator the removed validator's signer address
     event ValidatorRemoved(address indexed validator);
+    /// @param coordinator the coordinator contract
+    /// @param prosumer the admitted account
     event ProsumerAdmitted(address indexed coordinator, address indexed prosumer);
+    /// @param coordinator the coordinator contract
+    /// @param prosumer the removed account
     event ProsumerRemoved(address indexed coordinator, address indexed prosumer);
+    /// @param previous the former coordinator (zero = none)
+    /// @param next the new coordinator (zero = none)
     event CoordinatorChanged(address indexed previous, address indexed next);
 
     /// @notice Opens a proposal about an address and counts the proposer's yes vote.

@@ -6,8 +6,14 @@ pragma solidity 0.8.30;
 
 interface IReleaseRegistry {
     /// @notice A majority approved the release artifact with this sha256.
+    /// @param artifactSha256 sha256 of the release artifact file
+    /// @param proposalId the deciding proposal
+    /// @param label the release name
     event ReleaseApproved(bytes32 indexed artifactSha256, uint256 indexed proposalId, string label);
     /// @notice A majority revoked a previously approved release artifact.
+    /// @param artifactSha256 sha256 of the release artifact file
+    /// @param proposalId the deciding proposal
+    /// @param reason why
     event ReleaseRevoked(bytes32 indexed artifactSha256, uint256 indexed proposalId, string reason);
 
     /// @param artifactSha256 sha256 of the release artifact file

@@ -12,7 +12,7 @@ import {
 } from 'viem';
 import { derCoordinatorAbi } from './derCoordinatorAbi.js';
 
-export const ROUND_STATUS = { none: 0, open: 1, converged: 2, maxIterations: 3, halted: 4 } as const;
+export const ROUND_STATUS = { none: 0, open: 1, converged: 2, maxIterations: 3, halted: 4, cancelled: 5 } as const;
 
 export interface RoundParamsView {
   n: number;
@@ -194,7 +194,18 @@ export class CoordinatorClient {
     return this.write('submit', [round, BigInt(iteration), BigInt(participant), row], opts);
   }
 
+  /** Fills the first reusedRows.length missing participants (all of them completes the iteration). */
   advance(round: bigint, iteration: number, reusedRows: Hex[]): Promise<WriteResult> {
     return this.write('advance', [round, BigInt(iteration), reusedRows]);
   }
+
+  /** Operator: ends an open round (RoundCancelled); the next round can then be opened. */
+  cancelRound(round: bigint): Promise<WriteResult> {
+    return this.write('cancelRound', [round]);
+  }
+}
+
+/** The contract's bound on one row's transaction (TX_GAS_BASE + TX_GAS_PER_ENTRY * (N-1) * T). */
+export function worstRowTxGas(n: number, t: number): bigint {
+  return 150_000n + 10_000n * BigInt(n - 1) * BigInt(t);
 }

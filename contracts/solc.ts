@@ -42,6 +42,8 @@ export interface ContractArtifact {
   abi: Abi;
   bytecode: Hex;
   deployedBytecode: Hex;
+  /** byte ranges of the runtime code that the constructor fills with immutables (differ per deployment) */
+  immutableRanges: { start: number; length: number }[];
   storageLayout?: StorageLayout;
   solcVersion: string;
   sourceHash: string;
@@ -49,7 +51,7 @@ export interface ContractArtifact {
 
 /** The compiler settings of a request (part of the cache key). */
 export function solcSettings(req: CompileRequest) {
-  const outputs = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'];
+  const outputs = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.deployedBytecode.immutableReferences'];
   if (req.storageLayout) outputs.push('storageLayout');
   return {
     evmVersion: 'paris',
@@ -61,7 +63,7 @@ export function solcSettings(req: CompileRequest) {
 
 interface SolcOutput {
   errors?: { severity: string; formattedMessage: string }[];
-  contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string }; deployedBytecode: { object: string } }; storageLayout?: StorageLayout }>>;
+  contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string }; deployedBytecode: { object: string; immutableReferences?: Record<string, { start: number; length: number }[]> } }; storageLayout?: StorageLayout }>>;
 }
 
 /** Reads `file` and every file it imports (relative, inside contracts/), keyed by their contracts/-relative names. */
@@ -106,6 +108,7 @@ export function compileContract(req: CompileRequest, sources = collectSources(re
     abi: c.abi,
     bytecode: `0x${c.evm.bytecode.object}`,
     deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
+    immutableRanges: Object.values(c.evm.deployedBytecode.immutableReferences ?? {}).flat(),
     ...(req.storageLayout && c.storageLayout ? { storageLayout: c.storageLayout } : {}),
     solcVersion: solc.version(),
     sourceHash,
@@ -116,4 +119,17 @@ export function compileContract(req: CompileRequest, sources = collectSources(re
   renameSync(tmp, cacheFile); // atomic: parallel processes never read a half-written file
   memo.set(sourceHash, artifact);
   return artifact;
+}
+
+/** True when `code` (runtime code read from a chain) is `artifact`'s, its immutables aside. */
+export function runtimeCodeMatches(artifact: ContractArtifact, code: Hex | undefined): boolean {
+  if (code === undefined) return false;
+  const want = artifact.deployedBytecode.toLowerCase();
+  let got = code.toLowerCase();
+  if (got.length !== want.length) return false;
+  for (const r of artifact.immutableRanges ?? []) {
+    const from = 2 + 2 * r.start;
+    got = got.slice(0, from) + want.slice(from, from + 2 * r.length) + got.slice(from + 2 * r.length);
+  }
+  return got === want;
 }

@@ -105,10 +105,14 @@ function loadShape(hour: number, shape: LoadShape, weekend: boolean): number {
   );
 }
 
+/** Largest community the generator makes. */
+export const GENERATOR_MAX_PROSUMERS = 9999;
+
 function validate(opts: Required<GeneratorOptions>): void {
   const { prosumers, days, dtHours, location } = opts;
-  if (!Number.isInteger(prosumers) || prosumers < 1 || prosumers > 999) {
-    throw new DerchainInputError(`the generator makes 1 to 999 prosumers (got ${prosumers})`, { field: 'prosumers' });
+  // a utility's pilot runs thousands of homes on the pool market (issue 10)
+  if (!Number.isInteger(prosumers) || prosumers < 1 || prosumers > GENERATOR_MAX_PROSUMERS) {
+    throw new DerchainInputError(`the generator makes 1 to ${GENERATOR_MAX_PROSUMERS} prosumers (got ${prosumers})`, { field: 'prosumers' });
   }
   if (!(days > 0) || !Number.isFinite(days)) throw new DerchainInputError(`days must be positive (got ${days})`, { field: 'days' });
   const perDay = 24 / dtHours;

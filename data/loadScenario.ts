@@ -78,7 +78,7 @@ function readSeries(origin: DataOrigin, opts: ScenarioOptions): SelectedPeriod {
   };
   switch (origin.kind) {
     case 'file':
-      return selectPeriod(readLongFormatFile(origin.path), request);
+      return selectPeriod(readLongFormatFile(origin.path, opts.prosumers), request);
     case 'extract':
       return selectPeriod(readExtractDirectory(origin.dir), request);
     case 'generator': {

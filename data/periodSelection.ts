@@ -54,7 +54,7 @@ function pickProsumers(table: SeriesTable, request: PeriodRequest['prosumers']):
   return request.map((id) => {
     const rows = byId.get(id);
     if (!rows) {
-      throw new DerchainInputError(`unknown prosumer; the source has ${[...byId.keys()].join(', ')}`, {
+      throw new DerchainInputError(`unknown prosumer; the source has ${table.preferredOrder.join(', ')}`, {
         file,
         prosumer: id,
         field: 'prosumer',

@@ -1,14 +1,13 @@
 // `derchain fleet build`: bundles the node agent (fleet/agentEntry.ts, i.e. node-agent/main.ts and
 // everything it imports, plus the health-check responder) with esbuild into one self-contained ES
 // module, agent.mjs, and writes its manifest (version, sha256, size, protocol versions, minimum
-// runtime). The coordinator's compiled ABI is embedded at build time (the meter needs neither solc
-// nor the .sol source). Reproducible: no timestamps, paths relative to the repository, symlinks not
+// runtime). The agent reads the coordinator's generated ABI module (no solc on the meter). Reproducible: no timestamps, paths relative to the repository, symlinks not
 // followed into the build machine's layout, so the same sources give the same bytes and hash.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, version as esbuildVersion, type Plugin } from 'esbuild';
-import { compileCoordinator } from '../contracts/compileCoordinator.js';
+import { build, version as esbuildVersion } from 'esbuild';
+import { derCoordinatorAbi } from '../contracts/derCoordinatorAbi.js';
 import { canonicalJson } from './canonicalJson.js';
 import { AGENT_ARTIFACT_FILE, MANIFEST_FILE, MANIFEST_FORMAT, parseManifest, type ReleaseManifest } from './releaseManifest.js';
 import { sha256Hex } from './releaseSigning.js';
@@ -36,22 +35,7 @@ export interface AgentBuild {
 
 /** sha256 of the coordinator ABI the agent speaks, first 16 hex digits. */
 export function coordinatorAbiDigest(): string {
-  return sha256Hex(new TextEncoder().encode(canonicalJson(compileCoordinator().abi))).slice(0, 16);
-}
-
-/** Replaces contracts/compileCoordinator.ts in the bundle by its build-time result. */
-function embeddedCoordinator(): Plugin {
-  return {
-    name: 'derchain-embedded-coordinator',
-    setup(b) {
-      b.onResolve({ filter: /compileCoordinator\.js$/ }, () => ({ path: 'compileCoordinator', namespace: 'derchain-embedded' }));
-      b.onLoad({ filter: /.*/, namespace: 'derchain-embedded' }, () => {
-        const { abi, bytecode, deployedBytecode, solcVersion, sourceHash } = compileCoordinator();
-        const artifact = JSON.stringify({ abi, bytecode, deployedBytecode, solcVersion, sourceHash });
-        return { contents: `const artifact = ${artifact};\nexport function compileCoordinator() { return artifact; }\n`, loader: 'js' };
-      });
-    },
-  };
+  return sha256Hex(new TextEncoder().encode(canonicalJson(derCoordinatorAbi))).slice(0, 16);
 }
 
 /** Bundles the agent and writes OUT/agent.mjs and OUT/manifest.json (each via a temporary file). */
@@ -76,7 +60,6 @@ export async function buildAgentRelease(o: AgentBuildOptions): Promise<AgentBuil
     define: { __DERCHAIN_AGENT_VERSION__: JSON.stringify(o.version) },
     // CommonJS dependencies (pino, ...) call require(): give the ES module one
     banner: { js: "import { createRequire as __derchainCreateRequire } from 'node:module'; const require = __derchainCreateRequire(import.meta.url);" },
-    plugins: [embeddedCoordinator()],
   });
   const out = result.outputFiles[0];
   if (!out) throw new Error('esbuild produced no output');
@@ -84,7 +67,7 @@ export async function buildAgentRelease(o: AgentBuildOptions): Promise<AgentBuil
   // what went in: every input file's path (relative) and content hash, in sorted order
   const inputs = Object.keys(result.metafile.inputs).sort();
   const digest = inputs
-    .map((p) => (p.startsWith('derchain-embedded:') ? `${p} ${coordinatorAbiDigest()}` : `${p} ${sha256Hex(readFileSync(join(root, p)))}`))
+    .map((p) => `${p} ${sha256Hex(readFileSync(join(root, p)))}`)
     .join('\n');
   const manifest = parseManifest({
     format: MANIFEST_FORMAT,

@@ -168,7 +168,8 @@ export class HostedAgentRunner implements AgentRunner {
       (globalThis as { __derchainHostedAgent?: boolean }).__derchainHostedAgent = true;
       let loading = HostedAgentRunner.loaded.get(input.sha256);
       if (!loading) {
-        loading = import(pathToFileURL(input.artifactFile).href) as Promise<HostedModule>;
+        // the module cache is keyed by URL and a slot directory is reused: key it by content too
+        loading = import(`${pathToFileURL(input.artifactFile).href}?sha256=${input.sha256}`) as Promise<HostedModule>;
         HostedAgentRunner.loaded.set(input.sha256, loading);
       }
       let mod: HostedModule;

@@ -144,10 +144,11 @@ export class MeterSupervisor {
   install(hash: string): Promise<JobResult> {
     return this.serial(async () => {
       if (this.active?.hash === hash) return this.result('already-active');
-      let verified;
+      let verified: ReturnType<typeof verifySignedRelease>;
       let bytes: Uint8Array;
+      let signed: unknown;
       try {
-        const signed = await this.o.gateway.signedRelease(hash);
+        signed = await this.o.gateway.signedRelease(hash);
         if (signed === undefined) throw new ReleaseRejectedError('unsigned', `the gateway has no signed release for ${hash}`);
         verified = verifySignedRelease(signed, this.o.trustedKeys, this.now());
         const m = verified.manifest;
@@ -179,7 +180,7 @@ export class MeterSupervisor {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       writeFileAtomic(join(dir, 'agent.mjs'), bytes);
-      writeFileSync(join(dir, SIGNED_RELEASE_FILE), JSON.stringify(await this.o.gateway.signedRelease(hash)));
+      writeFileSync(join(dir, SIGNED_RELEASE_FILE), JSON.stringify(signed));
       const content: SlotContent = { hash, version: m.version, expires: verified.expires };
       this.state.slots[target] = content;
       this.state.active = target;

@@ -46,6 +46,9 @@ export interface RolloutHooks {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** a wave's meters whose job got no answer are sent again, at most this many times in all */
+const DISPATCH_ROUNDS = 3;
+
 export function readRelease(dir: string): { release: SignedRelease; artifact: Uint8Array } {
   const release = JSON.parse(readFileSync(join(dir, SIGNED_RELEASE_FILE), 'utf8')) as SignedRelease;
   const artifact = new Uint8Array(readFileSync(join(dir, AGENT_ARTIFACT_FILE)));
@@ -172,8 +175,49 @@ export class RolloutController {
         m.at = new Date().toISOString();
       } else m.progress = 'pending';
     }
-    this.event(`resumed: ${open.length} meters were in flight, ${open.filter(([, m]) => m.progress === 'updated').length} of them already run the release`);
+    this.event(`reconciled: ${open.length} meters were in flight, ${open.filter(([, m]) => m.progress === 'updated').length} of them already run the release`);
     this.persist();
+  }
+
+  /** Sends the install job to `todo` (one wave's pending meters) at the wave's rate. */
+  private async dispatch(wave: RolloutState['waves'][number], todo: string[]): Promise<void> {
+    const s = this.state;
+    const spacing = 60_000 / wave.ratePerMinute;
+    let nextStart = Date.now();
+    let cursor = 0;
+    const worker = async (): Promise<void> => {
+      while (cursor < todo.length) {
+        this.applyControl();
+        if (s.status !== 'running') return;
+        const id = todo[cursor++]!;
+        const wait = nextStart - Date.now();
+        nextStart = Math.max(nextStart, Date.now()) + spacing;
+        if (wait > 0) await sleep(wait);
+        this.applyControl();
+        if (s.status !== 'running') return; // not dispatched: stays pending
+        const m = s.meters[id]!;
+        m.progress = 'dispatched';
+        this.persist();
+        let r: JobResult;
+        try {
+          r = await this.gateways.get(m.gateway)!.job(id, { action: 'install', hash: s.release.hash });
+        } catch (err) {
+          // no answer: leave it dispatched; reconcile asks the meter, then it is sent again
+          this.event(`meter ${id}: ${(err as Error).message.slice(0, 200)}`);
+          this.persist();
+          continue;
+        }
+        this.record(id, r);
+        const why = this.failureCheck();
+        if (why && s.status === 'running') {
+          s.status = 'aborting';
+          s.abortReason = `abort criteria met in wave ${wave.index} (${wave.name}): ${why}`;
+          this.event(s.abortReason);
+        }
+        this.persist();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, worker));
   }
 
   /** Runs (or continues) the rollout until it completes, is paused or is aborted. */
@@ -182,7 +226,7 @@ export class RolloutController {
     if (s.status === 'completed' || s.status === 'aborted') return s;
     await this.reconcile();
     this.applyControl();
-    if (s.status === 'running' && s.events.some((e) => e.text.startsWith('wave'))) this.event('controller (re)started');
+    if (s.status === 'running' && s.events.some((e) => e.text.startsWith('wave'))) this.event('controller restarted: resuming from the state file');
     for (const wave of s.waves) {
       if (s.status !== 'running') break;
       if (wave.status === 'done') continue;
@@ -192,42 +236,22 @@ export class RolloutController {
         this.event(`wave ${wave.index} (${wave.name}) started: ${wave.meters.length} meters at ${wave.ratePerMinute}/min`);
         this.persist();
       }
-      const todo = wave.meters.filter((id) => s.meters[id]!.progress === 'pending');
-      const spacing = 60_000 / wave.ratePerMinute;
-      let nextStart = Date.now();
-      let cursor = 0;
-      const worker = async (): Promise<void> => {
-        while (cursor < todo.length) {
-          this.applyControl();
-          if (s.status !== 'running') return;
-          const wait = nextStart - Date.now();
-          nextStart = Math.max(nextStart, Date.now()) + spacing;
-          if (wait > 0) await sleep(wait);
-          if (s.status !== 'running') return;
-          const id = todo[cursor++]!;
+      for (let round = 0; round < DISPATCH_ROUNDS && s.status === 'running'; round++) {
+        const todo = wave.meters.filter((id) => s.meters[id]!.progress === 'pending');
+        if (todo.length === 0) break;
+        if (round > 0) await sleep(1000 * round);
+        await this.dispatch(wave, todo);
+        // jobs whose answer was lost: ask what those meters run; the others are sent again
+        await this.reconcile();
+      }
+      if (s.status === 'running') {
+        for (const id of wave.meters) {
           const m = s.meters[id]!;
-          m.progress = 'dispatched';
-          this.persist();
-          let r: JobResult;
-          try {
-            r = await this.gateways.get(m.gateway)!.job(id, { action: 'install', hash: s.release.hash });
-          } catch (err) {
-            // the gateway did not answer: leave it dispatched; a resume reconciles it
-            this.event(`meter ${id}: ${(err as Error).message.slice(0, 200)}`);
-            this.persist();
-            continue;
-          }
-          this.record(id, r);
-          const why = this.failureCheck();
-          if (why && s.status === 'running') {
-            s.status = 'aborting';
-            s.abortReason = `abort criteria met in wave ${wave.index} (${wave.name}): ${why}`;
-            this.event(s.abortReason);
-          }
-          this.persist();
+          if (m.progress !== 'pending' && m.progress !== 'dispatched') continue;
+          m.progress = 'refused';
+          m.detail = `unreachable: no answer in ${DISPATCH_ROUNDS} rounds`;
         }
-      };
-      await Promise.all(Array.from({ length: Math.max(1, s.concurrency) }, worker));
+      }
       if (s.status !== 'running') {
         if (s.status === 'aborting') wave.status = 'halted';
         break;
@@ -235,7 +259,6 @@ export class RolloutController {
       // the wave's own health gate
       const inWave = wave.meters.map((id) => s.meters[id]!);
       const c = countProgress(inWave);
-      if (c.dispatched > 0) continue; // a gateway did not answer; stays running for a resume
       const failedPct = c.executed === 0 ? 0 : (100 * (c.failed + c.refused)) / c.executed;
       wave.finishedAt = new Date().toISOString();
       if (failedPct > s.abort.failurePercent) {
@@ -265,7 +288,14 @@ export class RolloutController {
     for (const [id, m] of Object.entries(s.meters)) {
       if (m.progress !== 'updated' && m.progress !== 'dispatched') continue;
       if (m.fromVersion === null) continue; // nothing to go back to
-      const r = await this.gateways.get(m.gateway)!.job(id, { action: 'revert', hash: s.release.hash, reason: `rollout of ${s.release.version} aborted` });
+      let r: JobResult;
+      try {
+        r = await this.gateways.get(m.gateway)!.job(id, { action: 'revert', hash: s.release.hash, reason: `rollout of ${s.release.version} aborted` });
+      } catch (err) {
+        this.event(`meter ${id}: switch back not confirmed: ${(err as Error).message.slice(0, 200)}`);
+        this.persist();
+        continue;
+      }
       if (r.outcome === 'reverted') m.progress = 'reverted';
       else if (m.progress === 'dispatched') m.progress = r.activeHash === s.release.hash ? 'updated' : 'failed';
       m.at = new Date().toISOString();

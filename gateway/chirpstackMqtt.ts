@@ -41,7 +41,7 @@ export async function attachUplinks(relay: Pick<GatewayRelay, 'onUplink'>, o: Ch
   const fPort = o.fPort ?? 1;
   // one message at a time, acknowledged after the relay stored what it took from it
   client.handleMessage = (packet, done) => {
-    let event;
+    let event: ReturnType<typeof uplinkEventSchema.parse>;
     try {
       event = uplinkEventSchema.parse(JSON.parse(String(packet.payload)));
     } catch (e) {

@@ -157,7 +157,7 @@ export class GatewayRelay {
   private async handle(devEui: string, payload: Uint8Array): Promise<void> {
     this.stats.uplinks++;
     let bytes: Uint8Array | undefined;
-    let msg;
+    let msg: ReturnType<typeof decodeMessage>;
     try {
       bytes = this.reassembler.accept(devEui, payload, this.now());
       if (bytes === undefined) {

@@ -1,19 +1,28 @@
-// The node's clique JSON-RPC namespace (geth; Besu has the same methods): the signer set, this
-// node's pending votes, casting and discarding a vote, and the sealer of a block.
+// The node's clique JSON-RPC namespace (geth 1.13 and Besu 26.2.0): the signer set, this node's
+// pending votes, casting and discarding a vote, and the sealer of a block. The two clients differ:
+// geth answers clique_propose/clique_discard with null, Besu with true; Besu has no
+// clique_getSigner, so the sealer is recovered from the block's seal (cliqueSeal.ts) there.
 import { createPublicClient, getAddress, http, rpcSchema, type Address, type Hash } from 'viem';
 import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+import { cliqueSealerOf, type SealedHeader } from './cliqueSeal.js';
+import { isMethodUnavailable, type ValidatorVoteRpc } from './validatorVoteRpc.js';
 
 type CliqueSchema = [
   { Method: 'clique_getSigners'; Parameters: [] | [string]; ReturnType: Address[] },
   { Method: 'clique_proposals'; Parameters: []; ReturnType: Record<string, boolean> },
-  { Method: 'clique_propose'; Parameters: [Address, boolean]; ReturnType: null },
-  { Method: 'clique_discard'; Parameters: [Address]; ReturnType: null },
+  { Method: 'clique_propose'; Parameters: [Address, boolean]; ReturnType: null | boolean },
+  { Method: 'clique_discard'; Parameters: [Address]; ReturnType: null | boolean },
   { Method: 'clique_getSigner'; Parameters: [string]; ReturnType: Address },
   { Method: 'eth_coinbase'; Parameters: []; ReturnType: Address },
+  { Method: 'eth_getBlockByNumber'; Parameters: [string, false]; ReturnType: SealedHeader | null },
+  { Method: 'eth_getBlockByHash'; Parameters: [string, false]; ReturnType: SealedHeader | null },
 ];
 
-export class CliqueRpc {
+export class CliqueRpc implements ValidatorVoteRpc {
+  readonly consensus = 'clique' as const;
   private readonly client;
+  /** false once the node answered that it has no clique_getSigner (Besu) */
+  private hasGetSigner = true;
 
   constructor(readonly rpcUrl: string) {
     assertLoopbackRpc(rpcUrl);
@@ -33,17 +42,33 @@ export class CliqueRpc {
   }
 
   async propose(validator: Address, authorize: boolean): Promise<void> {
-    await this.client.request({ method: 'clique_propose', params: [validator, authorize] });
+    const ok = await this.client.request({ method: 'clique_propose', params: [validator, authorize] });
+    if (ok === false) throw new Error(`clique_propose(${validator}, ${authorize}) refused by ${this.rpcUrl}`);
   }
 
   async discard(validator: Address): Promise<void> {
-    await this.client.request({ method: 'clique_discard', params: [validator] });
+    const ok = await this.client.request({ method: 'clique_discard', params: [validator] });
+    if (ok === false) throw new Error(`clique_discard(${validator}) refused by ${this.rpcUrl}`);
   }
 
   /** The account that sealed a block (number as bigint, or a block hash). */
   async sealerOf(block: bigint | Hash): Promise<Address> {
     const ref = typeof block === 'bigint' ? `0x${block.toString(16)}` : block;
-    return getAddress(await this.client.request({ method: 'clique_getSigner', params: [ref] }));
+    if (this.hasGetSigner) {
+      try {
+        return getAddress(await this.client.request({ method: 'clique_getSigner', params: [ref] }));
+      } catch (err) {
+        if (!isMethodUnavailable(err)) throw err;
+        this.hasGetSigner = false;
+      }
+    }
+    const header = (
+      typeof block === 'bigint'
+        ? await this.client.request({ method: 'eth_getBlockByNumber', params: [ref, false] })
+        : await this.client.request({ method: 'eth_getBlockByHash', params: [ref, false] })
+    ) as SealedHeader | null;
+    if (header === null) throw new Error(`no block ${ref} on ${this.rpcUrl}`);
+    return cliqueSealerOf(header);
   }
 
   /** The node's etherbase, i.e. its signer when it seals. */

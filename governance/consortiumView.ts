@@ -48,20 +48,30 @@ export async function readConsortiumView(
     governance.validatorChanges(),
   ]);
   const view: ConsortiumView = { governance: governance.address, members, majority, proposals, proposalTotal: total, validators, changes };
-  const clique = new CliqueRpc(rpcUrl);
-  try {
-    view.signers = await clique.signers();
-    view.signerSource = 'clique';
-    view.nodeVotes = await clique.proposals();
-  } catch {
-    try {
-      view.signers = await qbftValidators(rpcUrl);
-      view.signerSource = 'qbft';
-    } catch {
-      // neither API enabled on this node: tables say so
-    }
+  const set = await chainSignerSet(rpcUrl);
+  if (set) {
+    view.signers = set.signers;
+    view.signerSource = set.source;
+    if (set.nodeVotes) view.nodeVotes = set.nodeVotes;
   }
   return view;
+}
+
+/** The signer set the chain enforces and which consensus API gave it; undefined when the node exposes neither. */
+export async function chainSignerSet(
+  rpcUrl: string,
+): Promise<{ signers: Address[]; source: 'clique' | 'qbft'; nodeVotes?: Map<Address, boolean> } | undefined> {
+  const clique = new CliqueRpc(rpcUrl);
+  try {
+    const signers = await clique.signers();
+    return { signers, source: 'clique', nodeVotes: await clique.proposals() };
+  } catch {
+    try {
+      return { signers: await qbftValidators(rpcUrl), source: 'qbft' };
+    } catch {
+      return undefined; // neither API enabled on this node: tables say so
+    }
+  }
 }
 
 /** Per decided validator change: is it in force on the chain yet? */

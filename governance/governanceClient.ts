@@ -250,16 +250,20 @@ export class GovernanceClient {
     return { proposals: page.status === undefined ? list : list.filter((p) => p.status === page.status), total };
   }
 
-  /** Proposals still open (not executed, rejected or expired), oldest first, from the contract's open set. */
-  async openProposals(): Promise<ProposalView[]> {
+  /** Every proposal in the contract's open set, oldest first: open ones, and ones past their deadline not yet recorded as expired. */
+  async openSet(): Promise<ProposalView[]> {
     const ids = (await this.read<readonly bigint[]>('openProposalIds')).map(Number).sort((a, b) => a - b);
-    return (await this.proposalsById(ids)).filter((p) => p.status === 'open');
+    return this.proposalsById(ids);
   }
 
-  /** Ids in the open set whose deadline passed (anyone may record that with `expire`). */
+  /** Proposals still open (not executed, rejected or expired), oldest first. */
+  async openProposals(): Promise<ProposalView[]> {
+    return (await this.openSet()).filter((p) => p.status === 'open');
+  }
+
+  /** Ids of proposals past their deadline not yet recorded as expired (anyone may call `expire`). */
   async expiredUnrecorded(): Promise<number[]> {
-    const ids = (await this.read<readonly bigint[]>('openProposalIds')).map(Number).sort((a, b) => a - b);
-    return (await this.proposalsById(ids)).filter((p) => p.status === 'expired').map((p) => p.id);
+    return (await this.openSet()).filter((p) => p.status === 'expired').map((p) => p.id);
   }
 
   async validatorChanges(from = 0): Promise<ValidatorChange[]> {

@@ -41,7 +41,10 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE_GLOBAL, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
-/** JSON.stringify leaves DEL, C1 and bidi characters raw: escape them too (still valid JSON). */
+const RAW_IN_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** JSON.stringify escapes C0 controls in strings but leaves DEL, C1 and bidi characters raw:
+ * escape those too (still valid JSON; its own line breaks stay). */
 export function escapeJsonForTerminal(json: string): string {
-  return json.replace(UNSAFE_GLOBAL, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return json.replace(RAW_IN_JSON, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }

@@ -14,7 +14,7 @@
 //
 // Pure function of its input: the same input gives bit-identical output (the structural part of
 // the QP is cached per prosumer object, which changes nothing in the numbers).
-import type { ProsumerSchedule } from '../admm/types.js';
+import type { ProsumerSchedule } from './prosumerSchedule.js';
 import type { QpProblem, SolverStatus } from '../solver/types.js';
 import { DerchainInputError } from '../errors/inputError.js';
 import { addProsumerBlock, extractSchedule, type BlockContext, type ProsumerLayout } from './prosumerBlock.js';

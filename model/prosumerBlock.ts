@@ -22,7 +22,7 @@
 //               cost; the commitment is its convex restriction, exact on pG <= b.)
 // HVAC timing: 'same-slot' pAC[t] drives tIn[t]; 'paper' pAC[t-1] drives tIn[t] with the HVAC
 // off before the horizon (pAC[-1] = 0), so pAC[T-1] has no effect and stays 0.
-import type { ProsumerSchedule } from '../admm/types.js';
+import type { ProsumerSchedule } from './prosumerSchedule.js';
 import { drBaseline } from './drBaseline.js';
 import { hvacDecay, initialIndoor } from './hvacDynamics.js';
 import type { QpBuilder } from './qpBuilder.js';

@@ -7,7 +7,7 @@
 // solver needs tens of thousands of iterations on these degenerate QPs): `solver: 'admm'`
 // selects the ADMM solver, `backend` any other. The prosumers' own problems (solveLocal, also
 // used to name an infeasible prosumer) stay on the ADMM solver.
-import type { ProsumerSchedule } from '../admm/types.js';
+import type { ProsumerSchedule } from './prosumerSchedule.js';
 import type { SolverStatus } from '../solver/types.js';
 import { DerchainInputError } from '../errors/inputError.js';
 import { solveLocal } from './localProblem.js';

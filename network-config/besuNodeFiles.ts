@@ -38,6 +38,10 @@ export function besuConfigToml(spec: ConsortiumSpec, self: NodeEndpoint, all: re
     'genesis-file': `${BESU_NODE_HOME}/genesis.json`,
     'node-private-key-file': `${BESU_NODE_HOME}/keys/key`,
     'sync-mode': 'FULL',
+    // Besu waits for 5 peers (its default) before it full-syncs; a consortium node may have fewer
+    // (a 4-validator network: 3). A node that falls behind (restart, late start) would then never
+    // catch up: seen on a real Besu 26.2.0 Clique devnet. Peers are allowlisted, so one suffices.
+    'sync-min-peers': 1,
     'p2p-host': self.host,
     'p2p-interface': self.host,
     'p2p-port': self.p2pPort,

@@ -1,23 +1,43 @@
-// A real multi-node Clique network on loopback: geth 1.13 nodes started from the files that
-// generateNetwork writes (geth genesis, node keys), peered statically (no discovery, no NAT probing,
-// no bootstrap nodes), each validator unlocking its signing key and sealing. JSON-RPC, auth RPC and
-// P2P listen on 127.0.0.1 only. Node i uses ports basePort+i (P2P), basePort+100+i (HTTP) and
-// basePort+200+i (auth RPC). State (pids, ports) goes to DIR/devnet.json; secrets stay in 0600 files.
+// A real multi-node proof-of-authority network on loopback. `client: 'besu'` runs Hyperledger Besu
+// from the generated Besu files (besuDevnet.ts: Clique on 26.2.0, QBFT on 26.8.0). `client: 'geth'`
+// (the default of this API; the CLI prefers Besu where it is installed) runs geth 1.13 nodes from
+// the files that generateNetwork writes (geth genesis, node keys), peered statically (no discovery,
+// no NAT probing, no bootstrap nodes), each validator unlocking its signing key and sealing.
+// JSON-RPC, auth RPC and P2P listen on 127.0.0.1 only. Node i uses ports basePort+i (P2P),
+// basePort+100+i (HTTP) and basePort+200+i (geth: auth RPC; Besu: metrics). State (pids, ports)
+// goes to DIR/devnet.json; secrets stay in 0600 files.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
+import type { Consensus } from './besuBinary.js';
+import { startBesuDevnet } from './besuDevnet.js';
+import { logTail, mkdirPrivate, stopWithThisProcess } from './devnetProcess.js';
 import { generateNetwork, writeNetwork } from './generate.js';
 import { assertCliqueCapableGeth, findGeth } from './gethBinary.js';
 import { startStallWatchdog } from './cliqueStallWatchdog.js';
 import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, sleep, waitFor } from './jsonRpc.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
-import { isDevnetGeth, readDevnetState, writeDevnetState, type DevnetNodeState, type DevnetState } from './devnetState.js';
+import { isDevnetGeth, isDevnetNodeRunning, readDevnetState, writeDevnetState, type DevnetNodeState, type DevnetState } from './devnetState.js';
+
+export type DevnetClient = 'geth' | 'besu';
 
 export interface DevnetOptions {
   dir: string;
+  /** geth 1.13 (Clique only; the default here) or Besu (Clique on 26.2.0, QBFT on 26.8.0) */
+  client?: DevnetClient;
+  /** Besu only; geth runs Clique */
+  consensus?: Consensus;
+  /** Besu QBFT: validators from the genesis extraData (default) or the governance contract */
+  validatorSelection?: 'genesis' | 'contract';
+  /** Besu: non-validator nodes, started with the validators */
+  members?: number;
+  /** Besu QBFT round timeout, s */
+  requestTimeoutSeconds?: number;
+  /** Besu binary (bin/besu); found with findBesu() otherwise */
+  besu?: string;
   validators?: number;
   periodSeconds?: number;
   basePort?: number;
@@ -32,12 +52,35 @@ export interface DevnetOptions {
   geth?: string;
 }
 
+/** One node of a devnet (validators first, then members). */
+export interface DevnetNode {
+  /** index for stopNode / startNode / isRunning */
+  index: number;
+  name: string;
+  role: 'validator' | 'member';
+  rpcUrl: string;
+  /** Besu: Prometheus metrics on 127.0.0.1 */
+  metricsUrl?: string;
+  /** the node key's address (a validator's signer) */
+  address: `0x${string}`;
+  enode: string;
+}
+
 export interface Devnet {
   dir: string;
+  client: DevnetClient;
+  consensus: Consensus;
+  /** e.g. "1.13.15-stable" or "26.2.0" */
+  clientVersion: string;
   chainId: number;
+  /** the validators' JSON-RPC URLs, signers and enodes (same order) */
   rpcUrls: string[];
   signers: `0x${string}`[];
   enodes: string[];
+  /** every node, members included */
+  nodes: DevnetNode[];
+  /** from the first node's start to the nodes agreeing on a block, s */
+  startupSeconds: number;
   /** Secret: a pre-funded account's key (0x-prefixed). */
   fundedKeyHex: `0x${string}`;
   fundedKeysHex: `0x${string}`[];
@@ -50,35 +93,12 @@ export interface Devnet {
 export const DEVNET_DEFAULTS = { validators: 4, periodSeconds: 1, basePort: 30400, chainId: 46099, fundedAccounts: 4 } as const;
 const FUNDED_BALANCE = '1000000000 ether';
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const c of liveChildren) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-  });
-}
-
-function mkdirPrivate(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-}
-
 function run(geth: string, args: string[], what: string): string {
   try {
     return execFileSync(geth, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: string };
     throw new Error(`${what} failed: ${(err.stderr ?? String(e)).split('\n').slice(-5).join(' | ')}`);
-  }
-}
-
-function logTail(file: string, lines = 15): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
   }
 }
 
@@ -211,6 +231,8 @@ function createDevnet(dir: string, o: DevnetShape, geth: string, gethVersion: st
   });
   return {
     version: 1,
+    client: 'geth',
+    consensus: 'clique',
     chainId: o.chainId,
     periodSeconds: o.periodSeconds,
     basePort: o.basePort,
@@ -222,8 +244,35 @@ function createDevnet(dir: string, o: DevnetShape, geth: string, gethVersion: st
   };
 }
 
-/** Start (or restart, keeping the chain) a 4-validator Clique devnet in `dir`. */
+/** Start (or restart, keeping the chain) a devnet in `dir` (4 validators by default). */
 export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
+  const recorded = readDevnetState(resolve(opts.dir));
+  const client = recorded?.client ?? (recorded !== undefined ? 'geth' : (opts.client ?? 'geth'));
+  if (opts.client !== undefined && opts.client !== client) throw new Error(`${resolve(opts.dir)} holds a ${client} devnet; use another --dir for ${opts.client}`);
+  if (client === 'besu') {
+    return startBesuDevnet({
+      dir: opts.dir,
+      consensus: opts.consensus ?? 'clique',
+      validators: opts.validators ?? DEVNET_DEFAULTS.validators,
+      members: opts.members ?? 0,
+      periodSeconds: opts.periodSeconds ?? DEVNET_DEFAULTS.periodSeconds,
+      basePort: opts.basePort ?? DEVNET_DEFAULTS.basePort,
+      chainId: opts.chainId ?? DEVNET_DEFAULTS.chainId,
+      fundedAccounts: opts.fundedAccounts ?? DEVNET_DEFAULTS.fundedAccounts,
+      ...(opts.validatorSelection !== undefined ? { validatorSelection: opts.validatorSelection } : {}),
+      ...(opts.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: opts.requestTimeoutSeconds } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.detached !== undefined ? { detached: opts.detached } : {}),
+      ...(opts.besu !== undefined ? { besu: opts.besu } : {}),
+    });
+  }
+  if (opts.consensus === 'qbft') throw new Error('QBFT runs on Besu only (client besu); geth 1.13 seals Clique');
+  if ((opts.members ?? 0) > 0) throw new Error('member nodes are a Besu devnet option');
+  return startGethDevnet(opts);
+}
+
+async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
+  const started = Date.now();
   const dir = resolve(opts.dir);
   const o: DevnetShape = {
     validators: opts.validators ?? DEVNET_DEFAULTS.validators,
@@ -255,7 +304,6 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   }
   const st: DevnetState = state;
   const children = new Map<number, ChildProcess>();
-  if (!opts.detached) installExitHook();
 
   const isRunning = (i: number): boolean => {
     const c = children.get(i);
@@ -266,7 +314,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const spawnNode = (i: number): void => {
     const n = st.nodes[i];
     const logFd = openSync(n.logFile, 'a', 0o644);
-    const child = spawn(st.geth, gethArgs(st.chainId, n, L.keysDirOf(n.name), L.configOf(n.name)), {
+    const child = spawn(st.geth!, gethArgs(st.chainId, n, L.keysDirOf(n.name), L.configOf(n.name)), {
       stdio: ['ignore', logFd, logFd],
       detached: opts.detached === true,
     });
@@ -275,10 +323,7 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
     n.pid = child.pid;
     children.set(i, child);
     if (opts.detached) child.unref();
-    else {
-      liveChildren.add(child);
-      child.on('exit', () => liveChildren.delete(child));
-    }
+    else stopWithThisProcess(child);
     writeDevnetState(dir, st);
   };
 
@@ -383,10 +428,15 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
   const fundedKeysHex = JSON.parse(readFileSync(L.fundedKeysFile, 'utf8')) as `0x${string}`[];
   return {
     dir,
+    client: 'geth',
+    consensus: 'clique',
+    clientVersion: st.gethVersion ?? gethVersion,
     chainId: st.chainId,
     rpcUrls: st.nodes.map((n) => n.rpcUrl),
     signers: st.nodes.map((n) => n.signer),
     enodes: st.nodes.map((n) => n.enode),
+    nodes: st.nodes.map((n, i) => ({ index: i, name: n.name, role: 'validator', rpcUrl: n.rpcUrl, address: n.signer, enode: n.enode })),
+    startupSeconds: (Date.now() - started) / 1000,
     fundedKeyHex: fundedKeysHex[0],
     fundedKeysHex,
     stopNode,
@@ -398,48 +448,81 @@ export async function startDevnet(opts: DevnetOptions): Promise<Devnet> {
 
 export interface DevnetNodeStatus {
   name: string;
+  role: 'validator' | 'member';
   signer: `0x${string}`;
   rpcUrl: string;
   pid: number | null;
   running: boolean;
+  /** web3_clientVersion, e.g. "besu/v26.2.0/linux-x86_64/openjdk-java-25" */
+  clientVersion?: string;
   blockNumber?: number;
   peers?: number;
+  /** the validator set this node holds at its head (clique_getSigners / qbft_getValidatorsByBlockNumber) */
+  validators?: `0x${string}`[];
+}
+
+export interface DevnetStatus {
+  chainId: number;
+  client: DevnetClient;
+  consensus: Consensus;
+  validatorSelection?: 'genesis' | 'contract';
+  nodes: DevnetNodeStatus[];
+}
+
+/** The validator set at a node's head: Clique signers or QBFT validators. */
+export async function validatorSetOf(rpcUrl: string, consensus: Consensus): Promise<`0x${string}`[]> {
+  return consensus === 'clique'
+    ? rpcCall<`0x${string}`[]>(rpcUrl, 'clique_getSigners', [])
+    : rpcCall<`0x${string}`[]>(rpcUrl, 'qbft_getValidatorsByBlockNumber', ['latest']);
 }
 
 /** Status of the devnet described by DIR/devnet.json (works from any process). */
-export async function devnetStatus(dir: string): Promise<{ chainId: number; nodes: DevnetNodeStatus[] } | undefined> {
+export async function devnetStatus(dir: string): Promise<DevnetStatus | undefined> {
   const st = readDevnetState(resolve(dir));
   if (st === undefined) return undefined;
+  const consensus = st.consensus ?? 'clique';
   const nodes = await Promise.all(
     st.nodes.map(async (n): Promise<DevnetNodeStatus> => {
-      const running = isDevnetGeth(n.pid, n.datadir);
-      const base = { name: n.name, signer: n.signer, rpcUrl: n.rpcUrl, pid: running ? n.pid : null, running };
+      const running = isDevnetNodeRunning(n);
+      const base = { name: n.name, role: n.role ?? 'validator', signer: n.signer, rpcUrl: n.rpcUrl, pid: running ? n.pid : null, running } as const;
       if (!running) return base;
       try {
-        return { ...base, blockNumber: await blockNumberOf(n.rpcUrl), peers: await peerCountOf(n.rpcUrl) };
+        const [clientVersion, blockNumber, peers, validators] = await Promise.all([
+          rpcCall<string>(n.rpcUrl, 'web3_clientVersion'),
+          blockNumberOf(n.rpcUrl),
+          peerCountOf(n.rpcUrl),
+          validatorSetOf(n.rpcUrl, consensus),
+        ]);
+        return { ...base, clientVersion, blockNumber, peers, validators };
       } catch {
         return base;
       }
     }),
   );
-  return { chainId: st.chainId, nodes };
+  return {
+    chainId: st.chainId,
+    client: st.client ?? 'geth',
+    consensus,
+    ...(st.validatorSelection !== undefined ? { validatorSelection: st.validatorSelection } : {}),
+    nodes,
+  };
 }
 
-/** Stop every node recorded in DIR/devnet.json (only pids that are our geth for that datadir). */
+/** Stop every node recorded in DIR/devnet.json (only pids that are our geth or Besu for that node). */
 export async function stopDevnet(dir: string): Promise<string[]> {
   const d = resolve(dir);
   const st = readDevnetState(d);
   if (st === undefined) throw new Error(`no devnet state in ${d} (devnet.json missing)`);
   const stopped: string[] = [];
   for (const n of st.nodes) {
-    if (isDevnetGeth(n.pid, n.datadir)) {
+    if (isDevnetNodeRunning(n)) {
       process.kill(n.pid!, 'SIGTERM');
       stopped.push(n.name);
     }
   }
   const deadline = Date.now() + 15_000;
-  while (st.nodes.some((n) => isDevnetGeth(n.pid, n.datadir)) && Date.now() < deadline) await sleep(100);
-  for (const n of st.nodes) if (isDevnetGeth(n.pid, n.datadir)) process.kill(n.pid!, 'SIGKILL');
+  while (st.nodes.some(isDevnetNodeRunning) && Date.now() < deadline) await sleep(100);
+  for (const n of st.nodes) if (isDevnetNodeRunning(n)) process.kill(n.pid!, 'SIGKILL');
   for (const n of st.nodes) n.pid = null;
   writeDevnetState(d, st);
   return stopped;

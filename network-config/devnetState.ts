@@ -1,7 +1,8 @@
-// The devnet's state file (DIR/devnet.json: ports, pids, log files; nothing secret), so that
-// `devnet down` and `devnet status` work from another process than `devnet up`.
+// The devnet's state file (DIR/devnet.json: client, ports, pids, log files; nothing secret), so
+// that `devnet down` and `devnet status` work from another process than `devnet up`.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isOurProcess } from './devnetProcess.js';
 
 export interface DevnetNodeState {
   name: string;
@@ -10,10 +11,15 @@ export interface DevnetNodeState {
   rpcUrl: string;
   p2pPort: number;
   httpPort: number;
+  /** third port of the node: geth's auth RPC, Besu's Prometheus metrics (both on 127.0.0.1) */
   authPort: number;
   datadir: string;
   logFile: string;
   pid: number | null;
+  /** Besu devnets: validator, or member (a non-validator node, e.g. one that joins by a vote) */
+  role?: 'validator' | 'member';
+  /** Besu devnets: the node's config.toml with only its /opt/derchain paths rewritten */
+  configFile?: string;
 }
 
 export interface DevnetState {
@@ -21,8 +27,17 @@ export interface DevnetState {
   chainId: number;
   periodSeconds: number;
   basePort: number;
-  geth: string;
-  gethVersion: string;
+  /** absent in files written before Besu devnets: geth */
+  client?: 'geth' | 'besu';
+  consensus?: 'clique' | 'qbft';
+  /** QBFT: where the validator set comes from */
+  validatorSelection?: 'genesis' | 'contract';
+  /** geth devnets */
+  geth?: string;
+  gethVersion?: string;
+  /** Besu devnets: bin/besu and its release */
+  besu?: string;
+  besuVersion?: string;
   fundedAddresses: `0x${string}`[];
   nodes: DevnetNodeState[];
   updatedAt: string;
@@ -46,17 +61,10 @@ export function writeDevnetState(dir: string, state: DevnetState): void {
 
 /** True when `pid` is alive and is the geth we started for `datadir` (guards against reused pids). */
 export function isDevnetGeth(pid: number | null, datadir: string): boolean {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return cmdline.some((a) => a.endsWith('geth')) && cmdline.includes(datadir);
-  } catch {
-    // No /proc (not Linux): trust the pid check.
-    return true;
-  }
+  return isOurProcess(pid, datadir);
+}
+
+/** True when node `n` of the devnet runs: its pid is our geth (datadir) or Besu (config file). */
+export function isDevnetNodeRunning(n: DevnetNodeState): boolean {
+  return isOurProcess(n.pid, n.configFile !== undefined ? `--config-file=${n.configFile}` : n.datadir);
 }

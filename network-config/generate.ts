@@ -6,6 +6,7 @@
 // Besu signs Clique and QBFT blocks with the node key (Besu docs, Clique and QBFT tutorials: the
 // signer is the address of the node's key), so a validator's signing account is its node key's
 // address; the geth devnet imports that same key as the unlocked sealing account.
+import { DerchainInputError } from '../errors/inputError.js';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { staticNodesJson, besuConfigToml, permissionsConfigToml, staticPeersOf, type NodeEndpoint } from './besuNodeFiles.js';
@@ -146,7 +147,7 @@ function writeSecret(path: string, text: string): void {
 export function writeNetwork(net: GeneratedNetwork, outDir: string): void {
   for (const n of net.nodes) {
     const existing = join(outDir, 'nodes', n.name, 'keys');
-    if (existsSync(existing)) throw new Error(`${existing} already exists: refusing to overwrite node keys (choose another --out)`);
+    if (existsSync(existing)) throw new DerchainInputError('already exists: refusing to overwrite node keys (choose another --out)', { file: existing, field: 'out' });
   }
   mkdirSync(outDir, { recursive: true });
   for (const sub of ['besu', 'geth', 'compose', 'nodes']) mkdirSync(join(outDir, sub), { recursive: true });

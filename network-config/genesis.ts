@@ -54,7 +54,7 @@ function qbftRequestTimeout(spec: ConsortiumSpec): number {
 function header(extraData: Hex, spec: ConsortiumSpec, mixHash: Hex, accounts: readonly GenesisAccount[]) {
   return {
     nonce: '0x0',
-    timestamp: '0x0',
+    timestamp: numberToHex(spec.genesisTimestamp ?? 0),
     extraData,
     gasLimit: numberToHex(spec.gasLimit),
     difficulty: '0x1',

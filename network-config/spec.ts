@@ -1,7 +1,7 @@
 // The consortium description: one YAML file naming the chain (id, consensus, block period, epoch,
 // gas limit), the validators, the non-validator member nodes on IoT gateway hosts, the bootnodes and
 // the pre-funded accounts. Validated with zod; every error names the file, the key path and the line.
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import { getAddress, isAddress, parseUnits } from 'viem';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
@@ -19,6 +19,29 @@ const hostAddress = z
   .string()
   .refine((h) => isIP(h) === 4, 'must be the IPv4 address of the node\'s private interface')
   .refine((h) => h !== '0.0.0.0', 'must be a concrete interface address, not 0.0.0.0');
+
+/**
+ * Address ranges that are not routed on the public Internet: RFC 1918 private networks, loopback,
+ * link-local, carrier-grade NAT (RFC 6598) and the benchmarking range. A node host outside them
+ * would put the JSON-RPC API (bound to that interface) on the Internet.
+ */
+const NON_PUBLIC = new BlockList();
+for (const [net, prefix] of [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['100.64.0.0', 10],
+  ['198.18.0.0', 15],
+] as const) {
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
+}
+
+/** Whether an IPv4 address is reachable from the public Internet (not private, loopback, ...). */
+export function isPublicIpv4(host: string): boolean {
+  return isIP(host) === 4 && !NON_PUBLIC.check(host, 'ipv4');
+}
 
 const nodeSchema = z.strictObject({
   name: nodeName,
@@ -76,7 +99,8 @@ const governanceSchema = z.strictObject({
       }),
     )
     .default([]),
-  votingPeriodSeconds: z.number().int().min(60).default(604800),
+  // the governance contract accepts at most 366 days (Governance.MAX_VOTING_PERIOD)
+  votingPeriodSeconds: z.number().int().min(60).max(366 * 24 * 3600).default(604800),
   contractAddress: z
     .string()
     .refine((a) => isAddress(a, { strict: true }), 'must be a 20-byte hex address')
@@ -90,6 +114,11 @@ const rpcSchema = z.strictObject({
   hostAllowlist: z
     .array(z.string().min(1).refine((h) => h !== '*', '"*" would open the API to any host name; list the hosts'))
     .default([]),
+  /**
+   * Nodes bind JSON-RPC to their host address, so a public host address would put the API on the
+   * Internet. Refused unless this is true (then `network generate` and `validate` warn).
+   */
+  allowPublicHosts: z.boolean().default(false),
 });
 
 export const consortiumSpecSchema = z
@@ -106,13 +135,19 @@ export const consortiumSpecSchema = z
     epoch: z.number().int().min(1).default(30000),
     gasLimit: z.number().int().min(5000).max(Number.MAX_SAFE_INTEGER),
     createEmptyBlocks: z.boolean().default(true),
+    /**
+     * Unix time (s) of the genesis block, default 0. A launch time in the future lets every
+     * validator start and peer before block 1 is due; with 0 each one seals its own block 1 as it
+     * starts (seen on Besu Clique: four competing first blocks, then the chain stalls).
+     */
+    genesisTimestamp: z.number().int().min(0).optional(),
     /** QBFT round timeout; defaults to max(10, 2 * blockPeriodSeconds). */
     requestTimeoutSeconds: z.number().int().min(1).optional(),
     validators: z.array(nodeSchema).min(1, 'needs at least one validator'),
     members: z.array(nodeSchema).default([]),
     bootnodes: z.array(nodeName).default([]),
     accounts: z.array(accountSchema).default([]),
-    rpc: rpcSchema.default({ hostAllowlist: [] }),
+    rpc: rpcSchema.default({ hostAllowlist: [], allowPublicHosts: false }),
     governance: governanceSchema.optional(),
     /** Docker image for docker-compose.yml; defaults per consensus (see besuRelease.ts). */
     besuImage: z.string().regex(/^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/, 'must be an image reference like hyperledger/besu:26.2.0').optional(),
@@ -125,6 +160,13 @@ export const consortiumSpecSchema = z
     const names = new Map<string, string>();
     const endpoints = new Map<string, string>();
     for (const { n, path } of all) {
+      if (!spec.rpc.allowPublicHosts && isPublicIpv4(n.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'host'],
+          message: `${n.host} is a public address and JSON-RPC binds to it; use the node's private interface (or set rpc.allowPublicHosts: true, not advised)`,
+        });
+      }
       if (names.has(n.name)) {
         ctx.addIssue({ code: 'custom', path: [...path, 'name'], message: `duplicate node name "${n.name}" (also ${names.get(n.name)})` });
       } else names.set(n.name, path.join('.'));
@@ -158,6 +200,13 @@ export const consortiumSpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['rpc', 'apis'], message: 'CLIQUE API on a qbft network' });
     }
   });
+
+/** Warnings for a valid description: node hosts with public addresses (rpc.allowPublicHosts). */
+export function specWarnings(spec: ConsortiumSpec): string[] {
+  return [...spec.validators, ...spec.members]
+    .filter((n) => isPublicIpv4(n.host))
+    .map((n) => `node ${n.name}: JSON-RPC binds to the public address ${n.host} (rpc.allowPublicHosts is true); keep port ${n.rpcPort} closed to the Internet`);
+}
 
 /** The validated description (defaults filled in, balances in wei). */
 export type ConsortiumSpec = z.output<typeof consortiumSpecSchema>;

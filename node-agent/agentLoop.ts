@@ -61,7 +61,6 @@ export async function runAgent(o: AgentOptions): Promise<AgentOutcome> {
   const gasLimit = gas < gasCap ? gas : gasCap;
   log.info({ round: String(round), participant, n: params.n, horizon: params.t, prosumer: data.prosumer.id }, 'agent joined round');
   let submissions = 0;
-  let lastIteration = 0;
   for (;;) {
     const state = await client.roundState(round);
     if (state.status !== ROUND_STATUS.open) {
@@ -99,7 +98,6 @@ export async function runAgent(o: AgentOptions): Promise<AgentOutcome> {
     const outcome = await client.submitOnce(round, row.iteration, participant, encodeRow(fixed), gasLimit);
     if (outcome.status === 'success') {
       submissions++;
-      lastIteration = row.iteration;
       log.debug({ iteration: row.iteration, gasUsed: Number(outcome.gasUsed), solveMs: Math.round(solveMs) }, 'submitted');
     } else {
       // e.g. the deadline path completed the iteration first; the loop re-reads the chain

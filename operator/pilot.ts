@@ -28,13 +28,16 @@ import type { Logger } from 'pino';
 import { toFixed } from '../admm/coordinatorStep.js';
 import { admmIterations, coordinatorConfig, DEFAULT_ADMM_OPTIONS, runAdmm, type AdmmOptions } from '../admm/engine.js';
 import type { CoordinationResult } from '../admm/types.js';
-import { CoordinatorClient, ROUND_STATUS } from '../contracts/coordinatorClient.js';
+import { CoordinatorClient, ROUND_STATUS, worstRowTxGas } from '../contracts/coordinatorClient.js';
+import { explainCoordinatorError } from '../contracts/coordinatorErrors.js';
 import { deployCoordinator } from '../contracts/deployCoordinator.js';
 import { startAnvil, type AnvilHandle } from '../contracts/localAnvil.js';
+import { DerchainError } from '../errors/base.js';
 import type { Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';
 import { createKeystore } from '../node-agent/keystore.js';
 import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
+import { findOscillations, type OscillatingParticipant } from '../node-agent/oscillation.js';
 import { fetchRoundEvents, replayRound, type ReplayReport } from '../node-agent/roundReplay.js';
 
 export interface PilotOptions {
@@ -80,6 +83,8 @@ export interface PilotResult {
   /** wall time per iteration after the first (which includes the agents' start-up) */
   secondsPerIteration: number;
   replay: ReplayReport;
+  /** participants whose rows reverse sign without shrinking (node-agent/oscillation.ts) */
+  oscillating: OscillatingParticipant[];
   matchesInMemory: boolean | null;
   inMemoryMismatch?: string;
   /** the in-memory run (same iterates when matchesInMemory), for the report */
@@ -188,7 +193,8 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
     // 4. the round
     const deadlineBlocks = o.deadlineBlocks ?? (o.blockTime ? 120 : 100 * n);
     const cfg = coordinatorConfig(n, T, admm);
-    const opened = await coord.openRound({
+    const opened = await coord
+      .openRound({
       participants: keys.map((k) => k.address),
       horizon: T,
       rho: toFixed(admm.rho),
@@ -199,14 +205,30 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       maxIterations: admm.maxIterations,
       deadlineBlocks,
       maxAbsTrade: toFixed(o.maxAbsTradeKw ?? 1000),
-    });
+    })
+      .catch((err: unknown) => {
+        throw explainCoordinatorError(err);
+      });
     const round = await coord.currentRound();
     const firstBlock = opened.blockNumber;
     const t0 = performance.now();
     log.info({ round: String(round), prosumers: n, horizon: T, deadlineBlocks }, 'round opened');
 
-    // 5. drive: report iterations, fill in missing rows after the deadline
+    // 5. drive: report iterations, fill in missing rows after the deadline. On anvil the deadline
+    // is brought forward when the round stalls: after DEAD_AGENT_GRACE_MS when every missing
+    // participant's agent process is gone, else after stallMs (default 60 s, a restarted agent
+    // needs time to boot). A failing advance is retried ADVANCE_ATTEMPTS times, then the pilot
+    // gives up with the contract's reason.
     const stallMs = o.stallMs ?? 60_000;
+    const agentAlive = (p: number) => {
+      const a = agents.find((x) => x.index === p);
+      return a !== undefined && a.process.exitCode === null && a.process.signalCode === null;
+    };
+    const missingAllDead = (submitted: bigint) => {
+      for (let p = 0; p < n; p++) if (!((submitted >> BigInt(p)) & 1n) && agentAlive(p)) return false;
+      return true;
+    };
+    let advanceFailures = 0;
     let reported = 0;
     let firstDoneAt = 0;
     let lastProgress = Date.now();
@@ -232,12 +254,24 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       if (st.status !== ROUND_STATUS.open) break;
       const head = await publicClient.getBlockNumber({ cacheTime: 0 });
       // no submission at all yet (agents still starting): nothing to reuse, keep waiting
-      const stalled = st.count > 0 && Date.now() - lastProgress > stallMs;
+      const quiet = Date.now() - lastProgress;
+      const stalled = st.count > 0 && (quiet > stallMs || (quiet > DEAD_AGENT_GRACE_MS && missingAllDead(st.submitted)));
       if (head > st.deadlineBlock || (stalled && anvil)) {
         if (head <= st.deadlineBlock) {
           await publicClient.request({ method: 'anvil_mine' as never, params: [`0x${(st.deadlineBlock - head + 1n).toString(16)}`] as never });
         }
-        await advanceWithReusedRows(coord, publicClient, deployed.address, round, st.iteration, st.submitted, n, log, firstBlock);
+        const applied = await advanceWithReusedRows(coord, publicClient, deployed.address, round, st.iteration, st.submitted, n, log, firstBlock);
+        if (applied === true) advanceFailures = 0;
+        else {
+          const again = await coord.roundState(round);
+          // a late submission may have completed the iteration meanwhile: that is progress
+          if (again.iteration === st.iteration && again.count === st.count && again.status === st.status && ++advanceFailures >= ADVANCE_ATTEMPTS) {
+            throw new DerchainError(
+              `round ${round} is stuck at iteration ${st.iteration}: advance() failed ${ADVANCE_ATTEMPTS} times (${applied.message}); the operator can end it with cancelRound(${round})`,
+              { cause: applied },
+            );
+          }
+        }
         lastProgress = Date.now();
         continue;
       }
@@ -264,6 +298,8 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
         return null;
       }
     });
+    const oscillating = findOscillations(replay.trades, n, T);
+    for (const osc of oscillating) log.warn({ round: String(round), ...osc }, 'a participant oscillates: its rows reverse sign without shrinking (keeps the round open)');
     const gasPerIteration: bigint[] = [];
     for (const hashes of events.txHashes.slice(0, events.completed.length)) {
       let g = 0n;
@@ -295,6 +331,7 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
       // after the first iteration (which includes the agents' start-up)
       secondsPerIteration: iterations > 1 ? (endedAt - firstDoneAt) / 1000 / (iterations - 1) : seconds,
       replay,
+      oscillating,
       matchesInMemory,
       ...(inMemoryMismatch !== undefined ? { inMemoryMismatch } : {}),
       inMemory,
@@ -307,7 +344,16 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
   }
 }
 
-/** After the deadline: each missing participant's last row (from its Submitted events) or empty. */
+/** How long the pilot waits, on anvil, when every missing participant's agent has exited. */
+const DEAD_AGENT_GRACE_MS = 3_000;
+/** Failed advance() attempts on one iteration before the pilot gives up. */
+const ADVANCE_ATTEMPTS = 3;
+
+/**
+ * After the deadline: each missing participant's last row (from its Submitted events) or empty,
+ * sent in chunks whose worst case fits the block gas limit. Returns true when applied, else the
+ * (explained) error.
+ */
 export async function advanceWithReusedRows(
   coord: CoordinatorClient,
   publicClient: PublicClient<Transport, Chain>,
@@ -318,7 +364,7 @@ export async function advanceWithReusedRows(
   n: number,
   log: Logger,
   openedFrom = 0n,
-): Promise<void> {
+): Promise<true | Error> {
   const ev = await fetchRoundEvents(publicClient, address, round, { openedFrom });
   const rows: Hex[] = [];
   for (let p = 0; p < n; p++) {
@@ -327,12 +373,20 @@ export async function advanceWithReusedRows(
     for (let k = iteration - 1; k >= 1 && last === '0x'; k--) last = ev.submitted[k - 1]?.get(p) ?? '0x';
     rows.push(last);
   }
+  const params = await coord.roundParams(round);
+  const blockGas = (await publicClient.getBlock({ blockTag: 'latest' })).gasLimit;
+  const perTx = Math.max(1, Number(blockGas / worstRowTxGas(params.n, params.t)));
   try {
-    const r = await coord.advance(round, iteration, rows);
-    log.warn({ round: String(round), iteration, missing: rows.length, gasUsed: Number(r.gasUsed) }, 'deadline passed: advanced with reused rows');
+    for (let k = 0; k < rows.length; k += perTx) {
+      const r = await coord.advance(round, iteration, rows.slice(k, k + perTx));
+      log.warn({ round: String(round), iteration, rows: Math.min(perTx, rows.length - k), missing: rows.length, gasUsed: Number(r.gasUsed) }, 'deadline passed: advanced with reused rows');
+    }
+    return true;
   } catch (err) {
-    // a late submission may have completed the iteration meanwhile
-    log.debug({ err: String(err).slice(0, 300) }, 'advance not applied');
+    const explained = explainCoordinatorError(err);
+    const e = explained instanceof Error ? explained : new Error(String(explained));
+    log.warn({ round: String(round), iteration, err: e.message.slice(0, 300) }, 'advance not applied');
+    return e;
   }
 }
 

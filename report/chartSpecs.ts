@@ -6,7 +6,7 @@
 // battery level, indoor temperature, clearing prices and (on-chain runs) gas per iteration.
 import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
-import type { ReportExtras } from './reportSummary.js';
+import { poolOutcomeOf, type ReportExtras } from './reportSummary.js';
 import { biggestSellerAndBuyer, pairValue } from './tradeMatrix.js';
 
 export interface ChartSeries {
@@ -78,7 +78,31 @@ function totalOver(arrays: ArrayLike<number>[], horizon: number): number[] {
   return Array.from({ length: horizon }, (_, t) => arrays.reduce((a, xs) => a + (xs[t] ?? 0), 0));
 }
 
+/** Pool market: the prosumer's balanced trade with the community and its last submitted net trade. */
+function poolTradesOf(result: CoordinationResult, i: number, labels: string[], who: string, figure: string): ChartSpec | null {
+  const pool = poolOutcomeOf(result);
+  if (!pool) return null;
+  const id = result.prosumers[i];
+  const net = pool.balancedTrades[i].reduce((a, v) => a + v, 0) * result.dtHours;
+  return {
+    id: `trades-${id}`,
+    figure,
+    title: `Trades of ${id} with the community (${who})`,
+    subtitle: `Balanced trade z[t] = s[t] - s̄[t] (bars; above zero ${id} sells) and its submitted net trade s[t] (line). Net ${net >= 0 ? 'sold' : 'bought'} ${Math.abs(net).toFixed(1)} kWh; settlement ${pool.settlement[i].currency.toFixed(2)} (positive: paid to ${id}).`,
+    type: 'bar',
+    xTitle: 'time (local)',
+    yTitle: 'traded power (kW)',
+    labels,
+    series: [
+      { label: 'balanced trade z', data: pool.balancedTrades[i].map(round), color: colorOf(i), bar: true },
+      { label: 'submitted net trade s', data: pool.submittedTrades[i].map(round), color: '#333333', dashed: true },
+    ],
+  };
+}
+
 function tradesOf(result: CoordinationResult, i: number, labels: string[], who: string, figure: string): ChartSpec {
+  const poolSpec = poolTradesOf(result, i, labels, who, figure);
+  if (poolSpec) return poolSpec;
   const n = result.prosumers.length;
   const series: ChartSeries[] = [];
   for (let j = 0; j < n; j++) {
@@ -105,7 +129,32 @@ function tradesOf(result: CoordinationResult, i: number, labels: string[], who: 
   };
 }
 
+function tariffSeries(scenario: Scenario): ChartSeries[] {
+  const series: ChartSeries[] = [
+    { label: 'grid energy price πE', data: Array.from(scenario.tariff.energy, round), color: '#e15759', dashed: true },
+    { label: 'feed-in tariff πFIT', data: Array.from(scenario.tariff.feedIn, round), color: '#59a14f', dashed: true },
+  ];
+  if (scenario.tariff.demandResponse.some((v) => v !== 0)) {
+    series.push({ label: 'demand-response rate πDR', data: Array.from(scenario.tariff.demandResponse, round), color: '#b07aa1', dashed: true });
+  }
+  return series;
+}
+
 function clearingPrices(result: CoordinationResult, scenario: Scenario, labels: string[], currency: string): ChartSpec {
+  const pool = poolOutcomeOf(result);
+  if (pool) {
+    return {
+      id: 'prices',
+      title: 'Clearing prices',
+      subtitle: 'The community price per slot (pool market; a buyer pays it, a seller receives it), against the grid tariff.',
+      type: 'line',
+      xTitle: 'time (local)',
+      yTitle: `price (${currency}/kWh)`,
+      labels,
+      series: [{ label: 'clearing price λ', data: pool.clearingPrices.map(round), color: '#4e79a7' }, ...tariffSeries(scenario)],
+      stepped: true,
+    };
+  }
   const n = result.prosumers.length;
   const mean: number[] = [];
   const lo: number[] = [];
@@ -122,12 +171,8 @@ function clearingPrices(result: CoordinationResult, scenario: Scenario, labels: 
     { label: 'lowest pair price', data: lo, color: '#4e79a7', noLine: true },
     { label: 'highest pair price', data: hi, color: '#4e79a7', fill: '-1', noLine: true },
     { label: 'mean clearing price λ', data: mean, color: '#4e79a7' },
-    { label: 'grid energy price πE', data: Array.from(scenario.tariff.energy, round), color: '#e15759', dashed: true },
-    { label: 'feed-in tariff πFIT', data: Array.from(scenario.tariff.feedIn, round), color: '#59a14f', dashed: true },
+    ...tariffSeries(scenario),
   ];
-  if (scenario.tariff.demandResponse.some((v) => v !== 0)) {
-    series.push({ label: 'demand-response rate πDR', data: Array.from(scenario.tariff.demandResponse, round), color: '#b07aa1', dashed: true });
-  }
   return {
     id: 'prices',
     title: 'Clearing prices',
@@ -164,6 +209,9 @@ export function buildChartSpecs(result: CoordinationResult, scenario: Scenario, 
       series: [
         { label: 'primal residual (kW)', data: result.history.map((h) => positive(h.primalResidual)), color: '#4e79a7' },
         { label: `dual residual (${currency}/kWh)`, data: result.history.map((h) => positive(h.dualResidual)), color: '#e15759' },
+        ...(poolOutcomeOf(result)
+          ? [{ label: 'largest slot imbalance (kW)', data: result.history.map((h) => positive(h.largestImbalanceKw ?? Number.NaN)), color: '#59a14f', dashed: true }]
+          : []),
       ],
     },
     {

@@ -1,7 +1,8 @@
 // summary.json: the run's headline numbers (objectives, gap, iterations, residuals, times), the
 // per-prosumer energy totals and costs of both solutions, the prosumers Fig. 6 singles out, and
 // the iteration history, so scripts can read a run without parsing CSV or HTML.
-import type { CoordinationResult, IterationRecord, ProsumerSchedule } from '../admm/types.js';
+import type { PoolOutcome, PoolResult } from '../admm/poolEngine.js';
+import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { biggestSellerAndBuyer } from './tradeMatrix.js';
 
@@ -55,7 +56,18 @@ export function headlineFigures(result: CoordinationResult): HeadlineFigures {
   return Object.fromEntries(HEADLINE_FIELDS.map((k) => [k, result[k]])) as HeadlineFigures;
 }
 
+/** The pool market's figures in summary.json (absent for the bilateral market). */
+export type PoolSummary = Pick<PoolOutcome, 'status' | 'rho' | 'alpha' | 'resolutionKw' | 'largestImbalanceKw' | 'clearingPrices' | 'settlement'>;
+
+/** The pool outcome of a result, or null for the bilateral market. */
+export function poolOutcomeOf(result: CoordinationResult): PoolOutcome | null {
+  return (result as Partial<PoolResult>).market === 'pool' ? ((result as PoolResult).pool ?? null) : null;
+}
+
 export interface ReportSummary extends HeadlineFigures, Pick<CoordinationResult, 'prosumers' | 'horizon' | 'dtHours' | 'history'> {
+  /** 'pool' (community market) or 'bilateral' (the paper's) */
+  market: 'pool' | 'bilateral';
+  pool?: PoolSummary;
   title: string;
   source: string;
   generatedAt: string;
@@ -100,7 +112,9 @@ function totalsOf(admm: ProsumerSchedule, central: ProsumerSchedule | undefined,
 
 export function buildSummary(result: CoordinationResult, scenario: Scenario, extras: ReportExtras = {}): ReportSummary {
   const { seller, buyer } = biggestSellerAndBuyer(result);
+  const pool = poolOutcomeOf(result);
   const summary: ReportSummary = {
+    market: pool ? 'pool' : 'bilateral',
     title: extras.title ?? 'derchain coordination report',
     source: scenario.source,
     generatedAt: new Date().toISOString(),
@@ -119,5 +133,9 @@ export function buildSummary(result: CoordinationResult, scenario: Scenario, ext
     notes: extras.notes ?? [],
   };
   if (extras.gasPerIteration) summary.gasPerIteration = extras.gasPerIteration;
+  if (pool) {
+    const { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement } = pool;
+    summary.pool = { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement };
+  }
   return summary;
 }

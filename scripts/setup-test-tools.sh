@@ -2,7 +2,10 @@
 # Installs the test tooling that is not an npm package, each only when missing:
 #   - geth v1.13.15 (the last geth that seals Clique blocks), from the Go module proxy;
 #   - Debian's chromium, for the report's browser check;
-#   - the reference QP solvers OSQP and Clarabel (PyPI), for the solver cross-checks.
+#   - the reference QP solvers OSQP and Clarabel (PyPI), for the solver cross-checks;
+#   - Hyperledger Besu 26.2.0 (Clique) and 26.8.0 (QBFT), built from source by the shared script
+#     ($DERCHAIN_BESU_BUILD, default ../shared/besu/build.sh beside the repository) when JDK 25 and
+#     Maven are present; a cached build is reused.
 # The product itself needs none of them: `npm start` runs on anvil (npm) alone.
 set -euo pipefail
 
@@ -46,4 +49,17 @@ if command -v python3 >/dev/null 2>&1; then
   fi
 else
   echo "setup: WARNING: no python3; the solver reference comparisons will be skipped (loudly)" >&2
+fi
+
+besu_build="${DERCHAIN_BESU_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/../shared/besu/build.sh}"
+besu_jdk="${JAVA_HOME_BUILD:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [ ! -f "$besu_build" ]; then
+  echo "setup: WARNING: no Besu build script at $besu_build (set DERCHAIN_BESU_BUILD); the Besu network tests will fail" >&2
+elif [ ! -x "$besu_jdk/bin/javac" ] || ! command -v mvn >/dev/null 2>&1; then
+  echo "setup: WARNING: Besu needs JDK 25 ($besu_jdk) and Maven to build; the Besu network tests will fail" >&2
+else
+  for v in 26.2.0 26.8.0; do
+    echo "setup: Besu $v (built from source on first use, about 1.5-3 minutes; cached after)"
+    bash "$besu_build" "$v" | tail -1
+  done
 fi

@@ -401,7 +401,7 @@ export class InteriorPointSolver {
     const s = this.settings;
     const { n, m, flags, sel, ls, us } = this;
     const k = sel.length;
-    const { p, a, q, d, dInv, e, eInv, c } = this.scaled;
+    const { p, a, q } = this.scaled;
     const factorizationsBefore = this.kkt.factorizations;
     const ncomp = this.complementarityCount;
 

@@ -6,16 +6,21 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { besuImageOf } from '../../network-config/besuRelease.js';
 import { generateNetwork, networkSummary, writeNetwork } from '../../network-config/generate.js';
-import { parseConsortiumSpec } from '../../network-config/spec.js';
+import { DerchainInputError } from '../../errors/inputError.js';
+import { parseConsortiumSpec, specWarnings } from '../../network-config/spec.js';
+import { exitOnInputError } from '../inputErrorExit.js';
 
+/** Reads and checks the description; bad input (exit 2) names the file; warnings go to stderr. */
 function readSpec(file: string) {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
+    throw new DerchainInputError(`cannot read the file: ${(e as Error).message}`, { file }, { cause: e });
   }
-  return parseConsortiumSpec(text, file);
+  const spec = parseConsortiumSpec(text, file);
+  for (const warning of specWarnings(spec)) process.stderr.write(`derchain network: warning: ${warning}\n`);
+  return spec;
 }
 
 export function register(program: Command): void {
@@ -25,12 +30,14 @@ export function register(program: Command): void {
     .command('validate')
     .argument('<spec>', 'consortium description (YAML)')
     .description('Check a consortium description and report the first problem with its file, line and key')
-    .action((specFile: string) => {
+    .action(
+      exitOnInputError('network validate', async (specFile: string) => {
       const spec = readSpec(specFile);
       process.stdout.write(
         `${specFile}: ok: chain ${spec.chainId}, ${spec.consensus}, ${spec.validators.length} validators, ${spec.members.length} members, ${spec.accounts.length} funded accounts\n`,
       );
-    });
+      }),
+    );
 
   network
     .command('generate')
@@ -38,7 +45,8 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output directory (must not already hold node keys)')
     .option('--json', 'print the non-secret summary as JSON')
     .description('Write node keys, enodes, Besu genesis/config.toml/static nodes/permissions, docker-compose.yml and the geth genesis')
-    .action((specFile: string, opts: { out: string; json?: boolean }) => {
+    .action(
+      exitOnInputError('network generate', async (specFile: string, opts: { out: string; json?: boolean }) => {
       const spec = readSpec(specFile);
       const net = generateNetwork(spec);
       const out = resolve(opts.out);
@@ -53,5 +61,6 @@ export function register(program: Command): void {
         `node keys: ${out}/nodes/<name>/keys/ (owner-only); local run: cd ${out} && DERCHAIN_UID=$(id -u) DERCHAIN_GID=$(id -g) docker compose up -d`,
       ];
       process.stdout.write(lines.join('\n') + '\n');
-    });
+      }),
+    );
 }

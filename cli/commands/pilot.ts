@@ -14,23 +14,34 @@ import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../operator/pilot.js';
 import { exitOnInputError } from '../inputErrorExit.js';
+import { pilotPool } from '../pilotPool.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
-interface PilotFlags extends ScenarioFlags {
+export interface PilotFlags extends ScenarioFlags {
   rpc?: string[];
   operatorKeyFile?: string;
   blockTime?: string;
   deadlineBlocks?: string;
   out?: string;
   json?: boolean;
+  submit?: string;
+  batchSize?: string;
+  householdsPerProcess?: string;
 }
 
-const LIMITS = { maxProsumers: 64, maxDays: 7 };
+/** the pool takes thousands of households; the bilateral contract at most 64 */
+const LIMITS = { maxProsumers: 5000, maxDays: 7 };
+const BILATERAL_MAX_PROSUMERS = 64;
 
 async function pilot(flags: PilotFlags): Promise<void> {
   const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
-  const { scenario, admm } = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
+  const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
+  const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
+  if (parsed.market === 'pool') return pilotPool(flags, parsed, log);
+  if (scenario.prosumers.length > BILATERAL_MAX_PROSUMERS) {
+    throw new DerchainInputError(`the bilateral market takes at most ${BILATERAL_MAX_PROSUMERS} prosumers (got ${scenario.prosumers.length}); use --market pool`, { field: 'prosumers' });
+  }
   const blockTime = numberFlag('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
   const deadlineBlocks = numberFlag('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
   const outDir = flags.out ?? `out/pilot-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -66,6 +77,7 @@ async function pilot(flags: PilotFlags): Promise<void> {
     writeReport(r, scenario, outDir, { gasPerIteration, title: 'derchain pilot (on chain)', notes: [`contract ${result.contract}, round ${result.round}, matchesInMemory ${result.matchesInMemory}`] });
   }
   const summary = {
+    market: 'bilateral',
     prosumers: scenario.prosumers.length,
     horizon: scenario.horizon,
     ...(r ? headlineFigures(r) : { admmObjective: null, centralizedObjective: null, relativeGap: null, primalResidual: null, dualResidual: null }),
@@ -104,20 +116,25 @@ export function register(program: Command): void {
   addScenarioOptions(
     program
       .command('pilot')
-      .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract, one agent process per prosumer, report with gas'),
+      .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract (pool by default, or bilateral), the households\' agents, report with gas'),
     LIMITS,
   )
     .option('--rpc <url...>', 'existing loopback node(s); agents are spread round-robin (default: start anvil)')
     .option('--operator-key-file <file>', 'file with the funded operator key (with --rpc)')
     .option('--block-time <s>', 'anvil block period in seconds (default: automine)')
-    .option('--deadline-blocks <b>', 'blocks before advance() may fill in a missing prosumer')
+    .option('--deadline-blocks <b>', 'blocks before a missing prosumer\'s row is filled in (bilateral: advance(); pool: its last row carried over)')
+    .option('--submit <how>', 'pool: relay (the pilot batches the households\' signed rows, default) or own (each household sends its own transaction)')
+    .option('--batch-size <k>', 'pool: signed rows per relayed transaction (a gateway\'s batch)', '10')
+    .option('--households-per-process <k>', 'pool: households sharing one agent process, each with its own key (default: 1 up to 16 households, else 4 processes)')
     .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
       `${DATA_HELP}
 Examples:
-  $ derchain pilot                                      # anvil, 10 agents, one day, report in out/
+  $ derchain pilot                                      # pool market: anvil, 10 households, one day, report in out/
+  $ derchain pilot --market bilateral                   # the paper's bilateral market
+  $ derchain pilot --prosumers 1000 --generator --json  # 1000 households in 4 agent processes, relayed batches of 10
   $ derchain pilot --json --prosumers 5                 # one JSON object on stdout
   $ derchain pilot --block-time 1 --out out/pilot-1s    # real 1 s block period
   $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key

@@ -3,25 +3,35 @@
 // governance/validatorBridge.ts). Logs JSON lines (pino) to stderr; stops on SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { getAddress, isAddress } from 'viem';
+import type { Address } from 'viem';
+import { connectNode } from '../../governance/chainClients.js';
+import { GovernanceClient } from '../../governance/governanceClient.js';
+import { GovernanceAddressError } from '../../governance/governanceErrors.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';
+import { DerchainInputError } from '../../errors/inputError.js';
+import { addressArg } from '../governanceOptions.js';
+import { exitOnInputError } from '../inputErrorExit.js';
 
 export function register(program: Command): void {
   program
     .command('validator-bridge')
     .description("Cast this validator's clique votes as the governance contract decides (restart-safe)")
     .requiredOption('--rpc <url>', "this validator's JSON-RPC with the clique API (loopback only)")
-    .requiredOption('--governance <address>', 'governance contract address')
+    .requiredOption('--governance <address>', 'governance contract address', addressArg('--governance'))
     .option('--poll-ms <ms>', 'poll interval in milliseconds', '1000')
-    .action(async (o: { rpc: string; governance: string; pollMs: string }) => {
-      if (!isAddress(o.governance, { strict: false })) throw new Error(`--governance must be an address, got "${o.governance}"`);
+    .action(exitOnInputError('validator-bridge', async (o: { rpc: string; governance: Address; pollMs: string }) => {
       const pollMs = Number(o.pollMs);
       if (!Number.isInteger(pollMs) || pollMs < 100) throw new Error(`--poll-ms must be an integer >= 100, got "${o.pollMs}"`);
+      // a wrong address would have the bridge poll an account or a foreign contract forever
+      const governance = new GovernanceClient((await connectNode(o.rpc)).publicClient, o.governance);
+      await governance.assertGovernance().catch((err: Error) => {
+        throw err instanceof GovernanceAddressError ? new DerchainInputError(err.message, { field: '--governance' }) : err;
+      });
       const logger = pino({ name: 'validator-bridge', base: { pid: process.pid } }, pino.destination(2));
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      await runValidatorBridge({ rpcUrl: o.rpc, governance: getAddress(o.governance), pollMs, logger, signal: controller.signal });
-    });
+      await runValidatorBridge({ rpcUrl: o.rpc, governance: o.governance, pollMs, logger, signal: controller.signal });
+    }));
 }

@@ -4,11 +4,15 @@
 // machines. Clique votes themselves are cast by `derchain validator-bridge` beside each validator.
 // Agent releases are decided with `derchain releases`.
 import type { Command } from 'commander';
-import type { Address } from 'viem';
+import { parseAbi, type Address, type PublicClient } from 'viem';
 import { connectNode } from '../../governance/chainClients.js';
 import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { changesTable, membersTable, proposalsTable, signersTable } from '../../governance/consortiumTables.js';
-import { readConsortiumView, type ConsortiumView } from '../../governance/consortiumView.js';
+import { chainSignerSet, readConsortiumView, type ConsortiumView } from '../../governance/consortiumView.js';
+import type { GovernanceClient } from '../../governance/governanceClient.js';
+import { escapeForTerminal } from '../../governance/textRules.js';
+import { describeLiveness, livenessAfterChange, parseEnode, probeEnode, peerIdsOf, quorumHolds, signerOfNodeId } from '../../governance/validatorLiveness.js';
+import { DerchainInputError } from '../../errors/inputError.js';
 import { deployGovernance, type InitialMember, type InitialValidator } from '../../governance/deployGovernance.js';
 import { loadMemberKey } from '../../governance/memberKey.js';
 import { ADDRESS_PROPOSAL_KINDS, isAddressProposalKind, type AddressProposalKind } from '../../governance/proposalKinds.js';
@@ -84,8 +88,79 @@ function viewJson(view: ConsortiumView) {
   return { ...view, nodeVotes: view.nodeVotes ? Object.fromEntries(view.nodeVotes) : undefined };
 }
 
-async function submitProposal(o: ConnectionOptions, kind: AddressProposalKind, subject: Address, details: { enode?: string; label?: string }): Promise<void> {
+/**
+ * Checks a validator change before it is proposed or voted for, and reports the liveness of the
+ * validator set after it on stderr. Adding (with `strict`): the enode must be given, its node key
+ * must be the signer's, and it must answer; otherwise bad input (exit 2), nothing sent. A quorum
+ * at risk is a warning.
+ */
+async function checkValidatorChange(
+  g: GovernanceClient,
+  rpcUrl: string,
+  change: { adding?: { address: Address; enode: string; label: string }; removing?: Address },
+  strict: boolean,
+): Promise<void> {
+  const adding = change.adding;
+  if (strict && adding) {
+    const skip = 'or pass --no-node-check to propose it anyway';
+    if (adding.enode === '') throw new DerchainInputError(`--enode is required to check that the new validator is a live node (${skip})`, { field: '--enode' });
+    let nodeId: string;
+    try {
+      nodeId = parseEnode(adding.enode).nodeId;
+    } catch (err) {
+      throw new DerchainInputError(`${(err as Error).message} (${skip})`, { field: '--enode' });
+    }
+    const keyOwner = signerOfNodeId(nodeId);
+    if (keyOwner !== adding.address) {
+      throw new DerchainInputError(
+        `the enode's node key belongs to ${keyOwner}, not to --signer ${adding.address}; derchain validators seal with their node key, so one of the two is wrong (${skip})`,
+        { field: '--signer/--enode' },
+      );
+    }
+    const probe = await probeEnode(adding.enode, await peerIdsOf(rpcUrl));
+    if (probe.liveness !== 'live') {
+      const report = await livenessAfterChange(await g.validators(), change, { rpcUrl, ...(await consensusOf(rpcUrl)) });
+      throw new DerchainInputError(
+        `the new validator's enode does not answer (no peer of the node at ${rpcUrl}, no TCP connection from here); a dead validator counts against the quorum (${skip})\n${describeLiveness(report)}`,
+        { field: '--enode' },
+      );
+    }
+  }
+  const report = await livenessAfterChange(await g.validators(), change, { rpcUrl, ...(await consensusOf(rpcUrl)) });
+  const lines = [`node check: ${describeLiveness(report)}`];
+  for (const v of report.notLive) lines.push(`  ${v.liveness}: ${v.address}${v.label ? ` (${escapeForTerminal(v.label)})` : ''}`);
+  if (!quorumHolds(report)) lines.push('WARNING: after this change too few validators answer; the chain may halt, and governance cannot undo that');
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** --coordinator must be a contract answering admitted(address) with a bool (as Governance.sol probes it). */
+async function assertCoordinator(publicClient: PublicClient, coordinator: Address): Promise<void> {
+  try {
+    const answer = await publicClient.readContract({ address: coordinator, abi: admissionAbi, functionName: 'admitted', args: [coordinator] });
+    if (typeof answer !== 'boolean') throw new Error('not a bool');
+  } catch {
+    throw new DerchainInputError(`${coordinator} is not a coordinator contract (no answer to admitted(address)); check --coordinator`, { field: '--coordinator' });
+  }
+}
+
+const admissionAbi = parseAbi(['function admitted(address) view returns (bool)']);
+
+async function consensusOf(rpcUrl: string): Promise<{ consensus?: 'clique' | 'qbft' }> {
+  const set = await chainSignerSet(rpcUrl);
+  return set ? { consensus: set.source } : {};
+}
+
+async function submitProposal(
+  o: ConnectionOptions & { nodeCheck?: boolean },
+  kind: AddressProposalKind,
+  subject: Address,
+  details: { enode?: string; label?: string },
+): Promise<void> {
   const g = await governanceOf(o, true);
+  if (kind === 'add-validator' || kind === 'remove-validator') {
+    const change = kind === 'add-validator' ? { adding: { address: subject, enode: details.enode ?? '', label: details.label ?? '' } } : { removing: subject };
+    await checkValidatorChange(g, o.rpc, change, o.nodeCheck !== false);
+  }
   const result = await g.propose(kind, subject, details);
   const majority = await g.majority();
   print(o, { ...result, kind, subject }, `proposal #${result.id} (${kind} ${subject}) ${result.status}; your yes vote is counted, ${majority} yes votes decide\ntx ${result.hash}`);
@@ -103,14 +178,18 @@ export function register(program: Command): void {
         const g = await governanceOf(o, false);
         const view = await readConsortiumView(g, o.rpc, { open: true });
         const open = view.proposals;
+        const unrecorded = await g.expiredUnrecorded();
         print(
           o,
-          { members: view.members, majority: view.majority, openProposals: open, signers: view.signers, validators: view.validators },
+          { members: view.members, majority: view.majority, openProposals: open, expiredUnrecorded: unrecorded, signers: view.signers, validators: view.validators },
           [
             `Members (${view.members.length}; ${view.majority} yes votes decide)`,
             membersTable(view),
             `Open proposals (${open.length})`,
             open.length === 0 ? '(none)' : proposalsTable(open, view.majority),
+            ...(unrecorded.length === 0
+              ? []
+              : [`Past their deadline, not yet recorded (anyone may run: derchain validators expire ID): ${unrecorded.map((id) => `#${id}`).join(', ')}`]),
             view.signers === undefined ? 'Signer set: the node exposes neither the clique nor the qbft API' : `Signer set (${view.signers.length}, from ${view.signerSource})`,
             signersTable(view),
           ].join('\n'),
@@ -157,9 +236,10 @@ export function register(program: Command): void {
     .requiredOption('--signer <address>', "the new validator's signer address", address('--signer'))
     .option('--enode <url>', "the new validator's enode URL", enodeTextArg, '')
     .option('--label <text>', 'a readable name for the validator', labelArg('--label'), '')
-    .description('Propose adding a validator (counts your yes vote)')
+    .option('--no-node-check', 'propose even if the new node fails the checks (enode answers, its node key is the signer); the liveness report is still printed')
+    .description('Propose adding a validator (checks that its enode answers; counts your yes vote)')
     .action(
-      exitOnInputError('validators propose-add', async (o: ConnectionOptions & { signer: Address; enode: string; label: string }) => {
+      exitOnInputError('validators propose-add', async (o: ConnectionOptions & { signer: Address; enode: string; label: string; nodeCheck: boolean }) => {
         await submitProposal(o, 'add-validator', o.signer, { enode: o.enode, label: o.label });
       }),
     );
@@ -182,9 +262,10 @@ export function register(program: Command): void {
     )
     .option('--label <text>', "validator label, or the new member's organisation name", labelArg('--label'), '')
     .option('--enode <url>', 'validator enode URL', enodeTextArg, '')
+    .option('--no-node-check', 'add-validator: propose even if the new node fails the checks (the liveness report is still printed)')
     .description('Propose any change: members, prosumer admission in the coordinator, the coordinator, validators')
     .action(
-      exitOnInputError('validators propose', async (o: ConnectionOptions & { kind: AddressProposalKind; subject: Address; label: string; enode: string }) => {
+      exitOnInputError('validators propose', async (o: ConnectionOptions & { kind: AddressProposalKind; subject: Address; label: string; enode: string; nodeCheck: boolean }) => {
         await submitProposal(o, o.kind, o.subject, { enode: o.enode, label: o.label });
       }),
     );
@@ -192,11 +273,20 @@ export function register(program: Command): void {
   withConnection(validators.command('vote'))
     .argument('<id>', 'proposal id', proposalId)
     .option('--against', 'vote no (default: yes)')
-    .description('Vote on an open proposal; the deciding vote executes it')
+    .option('--no-node-check', 'skip the liveness report of a validator change')
+    .description('Vote on an open proposal; the deciding vote executes it (a validator change first reports live/dead validators and the quorum)')
     .action(
-      exitOnInputError('validators vote', async (id: number, o: ConnectionOptions & { against?: boolean }) => {
+      exitOnInputError('validators vote', async (id: number, o: ConnectionOptions & { against?: boolean; nodeCheck: boolean }) => {
         const g = await governanceOf(o, true);
         const support = o.against !== true;
+        if (support && o.nodeCheck !== false) {
+          const p = await g.proposal(id);
+          if (p.status === 'open' && p.kind === 'add-validator') {
+            await checkValidatorChange(g, o.rpc, { adding: { address: p.subject, enode: p.enode, label: p.label } }, false);
+          } else if (p.status === 'open' && p.kind === 'remove-validator') {
+            await checkValidatorChange(g, o.rpc, { removing: p.subject }, false);
+          }
+        }
         const result = await g.vote(id, support);
         print(o, { id, support, ...result }, `voted ${support ? 'yes' : 'no'} on proposal #${id}: now ${result.status}\ntx ${result.hash}`);
       }),
@@ -243,6 +333,7 @@ export function register(program: Command): void {
             o.validator ?? (await new CliqueRpc(o.rpc).signers()).map((a, i) => ({ address: a, label: `validator ${i + 1}`, enode: '' }));
           const period = o.votingPeriod;
           const { publicClient, walletClient } = await connectNode(o.rpc, key);
+          if (o.coordinator !== undefined) await assertCoordinator(publicClient, o.coordinator);
           const deployed = await deployGovernance(publicClient, walletClient!, {
             members,
             validators: initialValidators,

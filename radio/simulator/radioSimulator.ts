@@ -384,7 +384,7 @@ export class RadioSimulator {
   }
 
   private async deliver(m: MeterState, phy: Uint8Array): Promise<void> {
-    let opened;
+    let opened: ReturnType<typeof m.session.downlink>;
     try {
       opened = m.session.downlink(phy);
     } catch {

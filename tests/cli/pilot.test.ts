@@ -40,7 +40,7 @@ describe('cli: derchain pilot', function () {
 
   it('--json prints one object with the run and chain figures; the tolerances reach the contract', () => {
     const out = join(dir, 'report');
-    const r = pilot(['--prosumers', '3', '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--json', '--out', out]);
+    const r = pilot(['--market', 'bilateral', '--prosumers', '3', '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--json', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1, `stdout must hold one JSON object, got:\n${r.stdout}`);
@@ -49,6 +49,7 @@ describe('cli: derchain pilot', function () {
       assert.ok(key in j, `missing ${key}`);
     }
     assert.equal(j.prosumers, 3);
+    assert.equal(j.market, 'bilateral');
     assert.equal(j.converged, true);
     assert.equal(j.matchesInMemory, true);
     assert.deepEqual(j.tolerances, { epsAbs: 3e-4, epsDual: 3e-3, epsRel: 1e-5, balanceRho: true });
@@ -70,7 +71,7 @@ describe('cli: derchain pilot', function () {
       const keyFile = join(dir, 'operator.key');
       writeFileSync(keyFile, key, { mode: 0o600 });
       const run = () => {
-        const r = pilot(['--rpc', anvil.rpcUrl, '--operator-key-file', keyFile, '--prosumers', '2', '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--json', '--out', join(dir, 'ext')]);
+        const r = pilot(['--market', 'bilateral', '--rpc', anvil.rpcUrl, '--operator-key-file', keyFile, '--prosumers', '2', '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--json', '--out', join(dir, 'ext')]);
         assert.equal(r.code, 0, r.stderr);
         return JSON.parse(r.stdout) as { contract: string; iterations: number };
       };

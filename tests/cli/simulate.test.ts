@@ -76,8 +76,9 @@ describe('cli: derchain simulate', function () {
   });
 
   it('looser tolerances stop earlier and are reported; --no-balance-rho keeps rho fixed', () => {
-    const base = ['--prosumers', '3', '--json'];
+    const base = ['--prosumers', '3', '--json', '--market', 'bilateral'];
     const strict = JSON.parse(derchain(base).stdout);
+    assert.equal(strict.market, 'bilateral');
     const loose = JSON.parse(derchain([...base, '--eps-abs', '3e-4', '--eps-dual', '3e-3', '--eps-rel', '0']).stdout);
     assert.deepEqual(strict.tolerances, { epsAbs: 1e-5, epsDual: 5e-5, epsRel: 1e-5, balanceRho: true });
     assert.deepEqual(loose.tolerances, { epsAbs: 3e-4, epsDual: 3e-3, epsRel: 0, balanceRho: true });
@@ -90,6 +91,41 @@ describe('cli: derchain simulate', function () {
     const history = JSON.parse(readFileSync(join(dir, 'fixed-rho', 'summary.json'), 'utf8')).history as { rho: number }[];
     assert.equal(history.length, 5);
     assert.ok(history.every((h) => h.rho === 2), `rho changed: ${history.map((h) => h.rho).join(',')}`);
+  });
+
+  it('--market pool (the default) reports the imbalance, the settlement and pool trades; --rolling reports each re-clear', () => {
+    const out = join(dir, 'pool');
+    const r = derchain(['--prosumers', '3', '--json', '--rolling', '2', '--out', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.market, 'pool');
+    assert.equal(j.converged, true);
+    assert.ok(j.relativeGap < 1e-2, `gap ${j.relativeGap}`);
+    assert.ok(j.largestImbalanceKw >= 0 && j.largestImbalanceKw <= 3 * j.tolerances.epsPrimal + 1e-9, `imbalance ${j.largestImbalanceKw}`);
+    assert.equal(j.settlement.length, 3);
+    // exact amounts (1e-12 currency per slot hour) sum to zero
+    assert.equal(j.settlement.reduce((a: bigint, x: { amount: string }) => a + BigInt(x.amount), 0n), 0n);
+    assert.equal(j.rolling.reclears, 2);
+    assert.equal(j.rolling.iterations.length, 2);
+    assert.ok(j.rolling.iterations.every((k: number) => k >= 2), j.rolling.iterations.join(','));
+    const csv = readFileSync(join(out, 'trades.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv[0], 'prosumer,partner,slot,timestamp,trade_kW,price_per_kWh,settlement');
+    assert.equal(csv.length, 1 + 3 * 24);
+    // per slot the balanced trades cancel (to the CSV's printed precision)
+    const bySlot = new Map<string, number>();
+    for (const line of csv.slice(1)) {
+      const f = line.split(',');
+      assert.equal(f[1], 'community');
+      bySlot.set(f[2], (bySlot.get(f[2]) ?? 0) + Number(f[4]));
+    }
+    for (const [slot, sum] of bySlot) assert.ok(Math.abs(sum) < 1e-9, `slot ${slot}: ${sum}`);
+    assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).market, 'pool');
+    const bad = derchain(['--market', 'barter']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /field market: --market must be pool or bilateral/);
+    const badRolling = derchain(['--market', 'bilateral', '--rolling', '2']);
+    assert.equal(badRolling.code, 2);
+    assert.match(badRolling.stderr, /--rolling needs --market pool/);
   });
 
   it('--help explains the data sources and shows examples', () => {

@@ -50,13 +50,13 @@ describe('coordinator contract: rejections, deadline path, verifier', function (
     await reverts(dev.as(0).admitProsumer(dev.accounts[1]), 'AlreadyAdmitted');
     await reverts(dev.as(0).write('removeProsumer', [dev.accounts[5]]), 'NotAdmitted');
     await reverts(dev.as(0).openRound({ ...base, participants: [dev.accounts[1], dev.accounts[5]] }), 'NotAdmitted');
-    await reverts(dev.as(0).openRound({ ...base, participants: [dev.accounts[1]] }), 'BadRoundParameters');
-    await reverts(dev.as(0).openRound({ ...base, participants: [dev.accounts[1], dev.accounts[1]] }), 'BadRoundParameters');
-    await reverts(dev.as(0).openRound({ ...base, horizon: 0 }), 'BadRoundParameters');
-    await reverts(dev.as(0).openRound({ ...base, rho: 0n }), 'BadRoundParameters');
-    await reverts(dev.as(0).openRound({ ...base, maxAbsTrade: 2_147_000_001n }), 'BadRoundParameters');
+    await reverts(dev.as(0).openRound({ ...base, participants: [dev.accounts[1]] }), 'BadParticipantCount');
+    await reverts(dev.as(0).openRound({ ...base, participants: [dev.accounts[1], dev.accounts[1]] }), 'DuplicateParticipant');
+    await reverts(dev.as(0).openRound({ ...base, horizon: 0 }), 'BadHorizon');
+    await reverts(dev.as(0).openRound({ ...base, rho: 0n }), 'BadRho');
+    await reverts(dev.as(0).openRound({ ...base, maxAbsTrade: 2_147_000_001n }), 'BadMaxAbsTrade');
     // lambda could leave int48 within maxIterations: rho * maxAbsTrade / 1e6 * maxIterations > 2^47
-    await reverts(dev.as(0).openRound({ ...base, rho: 10n ** 12n, maxAbsTrade: 2_000_000_000n, maxIterations: 1000 }), 'BadRoundParameters');
+    await reverts(dev.as(0).openRound({ ...base, rho: 10n ** 12n, maxAbsTrade: 2_000_000_000n, maxIterations: 1000 }), 'LambdaBoundExceeded');
     await reverts(dev.as(1).submit(1n, 1, 0, row(0n)), 'WrongRound');
     // the admitter role can move (to a governance contract) and back
     await dev.as(0).write('transferAdmitter', [dev.accounts[4]]);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { parseEventLogs } from 'viem';
 import { coordinatorStep, initialState, index, type CoordinatorConfig } from '../../admm/coordinatorStep.js';
 import { startDevChain, type DevChain } from '../../contracts/devChain.js';
+import type { WriteResult } from '../../contracts/coordinatorClient.js';
 import { encodeRow, rowOf } from '../../contracts/rowCodec.js';
 
 function rng(seed: number): () => number {
@@ -62,7 +63,7 @@ describe('coordinator contract: exact integer step', function () {
               u < 0.05 ? maxAbsTrade : u < 0.1 ? -maxAbsTrade : u < 0.3 ? BigInt(Math.floor(random() * 7) - 3) : BigInt(Math.round((random() - 0.5) * 4e7));
           }
       const order = [...Array(n).keys()].sort(() => random() - 0.5);
-      let last;
+      let last: WriteResult | undefined;
       for (const i of order) last = await dev.as(1 + i).submit(round, it, i, encodeRow(rowOf(trades, n, t, i)));
       const step = coordinatorStep(cfg, state, trades);
       state = step.state;

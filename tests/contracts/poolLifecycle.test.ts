@@ -102,4 +102,22 @@ describe('pool coordinator: lifecycle and roles', function () {
       await f.stop();
     }
   });
+
+  it('runs paris bytecode: no PUSH0 opcode in the deployed code (geth 1.13 Clique refuses Shanghai)', async () => {
+    const f = await startPoolFixture(2, {}, { start: false });
+    try {
+      const code = Buffer.from((await f.dev.publicClient.getCode({ address: f.dev.address }))!.slice(2), 'hex');
+      const metadata = code.readUInt16BE(code.length - 2) + 2; // solc's CBOR trailer is data
+      let push0 = 0;
+      for (let pc = 0; pc < code.length - metadata; pc++) {
+        const op = code[pc]!;
+        if (op === 0x5f) push0++;
+        if (op >= 0x60 && op <= 0x7f) pc += op - 0x5f;
+      }
+      assert.ok(code.length > 1000);
+      assert.equal(push0, 0);
+    } finally {
+      await f.stop();
+    }
+  });
 });

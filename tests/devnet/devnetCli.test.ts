@@ -66,7 +66,7 @@ describe('derchain devnet and network commands', function () {
   it('devnet up leaves a running network, status sees it from another process, down stops it', async () => {
     const d = join(dir, 'devnet');
     const basePort = String(await freeDevnetBasePort(4));
-    const up = await cli(['devnet', 'up', '--dir', d, '--base-port', basePort, '--json']);
+    const up = await cli(['devnet', 'up', '--dir', d, '--client', 'geth', '--base-port', basePort, '--json']);
     const info = JSON.parse(up.stdout) as { rpcUrls: string[]; signers: string[] };
     assert.equal(info.rpcUrls.length, 4);
     assert.doesNotMatch(up.stdout, /"0x[0-9a-f]{64}"/, 'no private key in the output');

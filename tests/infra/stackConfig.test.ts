@@ -1,4 +1,4 @@
-// Stack config validation: the example Pulumi.pilot.yaml is valid and builds the stack; every
+// Stack config validation: the example Pulumi.pilot.example.yaml is valid and builds the stack; every
 // bad config fails with a message naming the key, before any resource is registered.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,9 +54,9 @@ const BAD: [string, Record<string, string | undefined>, string, RegExp][] = [
 ];
 
 describe('infra stack config', () => {
-  it('accepts the example Pulumi.pilot.yaml (with its secrets set) and builds the stack from it', async () => {
+  it('accepts the example Pulumi.pilot.example.yaml (with its secrets set) and builds the stack from it', async () => {
     const raw = {
-      ...rawConfigOf('Pulumi.pilot.yaml'),
+      ...rawConfigOf('Pulumi.pilot.example.yaml'),
       'derchain:keySeed': SECRET_SEED,
       'derchain:deployerKey': SECRET_DEPLOYER_KEY,
       'derchain:gatewaySshKey': SECRET_SSH_KEY,

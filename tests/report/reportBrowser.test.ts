@@ -82,7 +82,7 @@ describe('report: browser check (headless chromium)', function () {
 
   it('renders every chart with data and no console error', async () => {
     const { result, scenario } = smallRun();
-    const extras = { gasPerIteration: result.history.map((h, k) => 400_000 + 5_000 * k) };
+    const extras = { gasPerIteration: result.history.map((_, k) => 400_000 + 5_000 * k) };
     const out = join(work, 'report');
     writeReport(result, scenario, out, extras);
     const expected = buildChartSpecs(result, scenario, extras);

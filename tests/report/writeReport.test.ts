@@ -2,7 +2,7 @@
 // trades.csv (antisymmetric trades, symmetric prices), summary.json (the run's numbers), the
 // HTML's self-containment, and the all-or-nothing write.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';

@@ -1,0 +1,155 @@
+// A real four-validator Besu 26.2.0 Clique network (plus one member node), run from the files
+// `derchain network generate` writes (only /opt/derchain paths rewritten), on loopback: every
+// validator seals in turn; Prometheus metrics and `devnet status` answer; the pilot runs over it
+// with one validator stopped mid-round and restarted; the validator bridges add the member node
+// as a fifth validator by a governance majority (it seals) and remove it again. One network
+// serves the whole file. Needs the Besu build (npm run setup:test).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'smol-toml';
+import { getAddress, type Address, type Hex } from 'viem';
+import { connectNode } from '../../governance/chainClients.js';
+import { CliqueRpc } from '../../governance/cliqueRpc.js';
+import { deployGovernance } from '../../governance/deployGovernance.js';
+import { GovernanceClient } from '../../governance/governanceClient.js';
+import { sortSigners } from '../../network-config/extraData.js';
+import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
+import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet } from './besuNetwork.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'bin', 'derchain.mjs');
+
+describe('Besu 26.2.0 Clique: four validators from the generated files', function () {
+  this.timeout(1_200_000);
+  let t: BesuTestNet;
+  before(async () => {
+    t = await startBesuTestNet({ consensus: 'clique', validators: 4, members: 1, seed: 'besu-clique-test' });
+  });
+  after(async () => {
+    await t?.stop();
+  });
+
+  it('runs the generated files: config.toml untouched but for paths, genesis and chain id served, Besu 26.2.0, loopback only, metrics', async () => {
+    const { net, dir } = t;
+    const nodeDir = join(dir, 'network', 'nodes', 'v0');
+    const generated = readFileSync(join(nodeDir, 'config.toml'), 'utf8');
+    const used = readFileSync(join(nodeDir, 'devnet-config.toml'), 'utf8');
+    assert.equal(used, generated.replaceAll('"/opt/derchain/', `"${nodeDir}/`));
+    const cfg = parse(used) as Record<string, unknown>;
+    assert.equal(cfg['p2p-interface'], '127.0.0.1');
+    assert.equal(cfg['rpc-http-host'], '127.0.0.1');
+    assert.equal(cfg['discovery-enabled'], false);
+    const genesis = JSON.parse(readFileSync(join(dir, 'network', 'besu', 'genesis.json'), 'utf8')) as { extraData: Hex; config: { chainId: number } };
+    for (const n of net.nodes) {
+      assert.match(n.rpcUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(await rpcCall<string>(n.rpcUrl, 'web3_clientVersion'), /^besu\/v26\.2\.0\//);
+      assert.equal(Number(BigInt(await rpcCall<string>(n.rpcUrl, 'eth_chainId'))), genesis.config.chainId);
+      assert.equal((await rpcCall<{ extraData: Hex }>(n.rpcUrl, 'eth_getBlockByNumber', ['0x0', false])).extraData, genesis.extraData);
+    }
+    const signers = await rpcCall<string[]>(net.rpcUrls[0]!, 'clique_getSigners', []);
+    assert.deepEqual(signers.map((s) => s.toLowerCase()), sortSigners(net.signers));
+    const metrics = await (await fetch(net.nodes[0]!.metricsUrl!)).text();
+    assert.match(metrics, /^# TYPE \S+ /m);
+    assert.match(metrics, /ethereum_blockchain_height \d+/);
+  });
+
+  it('every validator seals in turn (difficulty 2 exactly when in turn), read from the seals', async () => {
+    const { net } = t;
+    const clique = new CliqueRpc(net.rpcUrls[0]!);
+    const from = (await blockNumberOf(net.rpcUrls[0]!)) + 1;
+    const to = from + 11;
+    await waitFor(`block ${to}`, 120_000, async () => ((await blockNumberOf(net.rpcUrls[0]!)) >= to ? true : undefined), 500);
+    const sorted = sortSigners(net.signers);
+    const sealers = new Map<string, number>();
+    for (let b = from; b <= to; b++) {
+      const block = await rpcCall<{ difficulty: Hex }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${b.toString(16)}`, false]);
+      const sealer = (await clique.sealerOf(BigInt(b))).toLowerCase();
+      assert.ok(sorted.includes(sealer as Hex), `block ${b} sealed by ${sealer}, not a validator`);
+      assert.equal(Number(BigInt(block.difficulty)), sorted[b % sorted.length] === sealer ? 2 : 1, `block ${b}: difficulty 2 exactly when in turn`);
+      sealers.set(sealer, (sealers.get(sealer) ?? 0) + 1);
+    }
+    assert.equal(sealers.size, 4, `sealers of blocks ${from}..${to}: ${JSON.stringify([...sealers])}`);
+  });
+
+  it('`derchain devnet status` shows client and version, height, peers and the validator set', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'devnet', 'status', '--dir', t.dir, '--json'], { timeout: 240_000 });
+    const st = JSON.parse(stdout) as { client: string; consensus: string; nodes: { name: string; running: boolean; clientVersion?: string; blockNumber?: number; peers?: number; validators?: string[] }[] };
+    assert.equal(st.client, 'besu');
+    assert.equal(st.consensus, 'clique');
+    assert.equal(st.nodes.length, 5);
+    for (const n of st.nodes) {
+      assert.equal(n.running, true, n.name);
+      assert.match(n.clientVersion ?? '', /^besu\/v26\.2\.0/);
+      assert.ok((n.blockNumber ?? 0) > 0 && (n.peers ?? 0) >= 3, `${n.name}: block ${n.blockNumber}, ${n.peers} peers`);
+      assert.deepEqual(n.validators?.map((a) => a.toLowerCase()), sortSigners(t.net.signers));
+    }
+    const table = (await run(process.execPath, [CLI, 'devnet', 'status', '--dir', t.dir], { timeout: 240_000 })).stdout;
+    assert.match(table, /besu\/v26\.2\.0/);
+  });
+
+  it('the pilot runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
+    const { net } = t;
+    const r = await pilotWithValidatorOutage(net);
+    console.log(`      pilot on Besu Clique: ${r.result.iterations} iterations, ${r.result.blocks} blocks, ${r.result.seconds.toFixed(1)} s on chain`);
+    assert.equal(r.result.converged, true, `round status ${r.result.status}`);
+    assert.deepEqual(r.result.replay.mismatches, []);
+    assert.equal(r.result.matchesInMemory, true, r.result.inMemoryMismatch);
+    assert.equal(r.stoppedAt, 1);
+    assert.ok(r.restartedAt > 1 && r.restartedAt <= r.result.iterations, `restarted after iteration ${r.restartedAt} of ${r.result.iterations}`);
+    assert.equal(r.downUntilRestart, true);
+    assert.ok(r.headAtRestart > r.headAtStop, `three validators sealed ${r.headAtRestart - r.headAtStop} blocks during the outage`);
+    const head = await blockNumberOf(net.rpcUrls[0]!);
+    await waitFor(`restarted validator to reach block ${head}`, 120_000, async () => ((await blockNumberOf(net.rpcUrls[3]!)) >= head ? true : undefined), 500);
+    await waitFor(`restarted validator and node 0 to agree on block ${head}`, 30_000, () => nodesAgreeOnBlock([net.rpcUrls[3]!, net.rpcUrls[0]!], head), 500);
+  });
+
+  it('governance adds the member node as a fifth validator through the bridges (it seals), then removes it', async () => {
+    const { net } = t;
+    const joiner = net.nodes.find((n) => n.role === 'member')!;
+    const fifth = getAddress(joiner.address) as Address;
+    const conns = await Promise.all(net.fundedKeysHex.slice(0, 4).map((k, i) => connectNode(net.rpcUrls[i]!, k)));
+    const governance = await deployGovernance(conns[0]!.publicClient, conns[0]!.walletClient!, {
+      members: conns.map((c, i) => ({ address: c.walletClient!.account.address, name: `Member ${i}` })),
+      validators: net.signers.map((s, i) => ({ address: getAddress(s), enode: net.enodes[i]!, label: `v${i}` })),
+      votingPeriodSeconds: 3600,
+    });
+    const members = conns.map((c) => new GovernanceClient(c.publicClient, governance, c.walletClient));
+    const clique = net.rpcUrls.map((u) => new CliqueRpc(u));
+    const signersOf = async (i = 0) => (await clique[i]!.signers()).map((a) => getAddress(a));
+    const onEveryNode = (id: number) => waitFor(`proposal #${id} on every node`, 30_000, async () => (await Promise.all(members.map((m) => m.proposal(id))), true), 250);
+    const bridges = net.rpcUrls.map((u) => new InProcessBridge(u, governance));
+    try {
+      const { id } = await members[0]!.propose('add-validator', fifth, { enode: joiner.enode, label: 'm0 (joining)' });
+      await onEveryNode(id);
+      await members[1]!.vote(id, true);
+      assert.equal((await members[2]!.vote(id, true)).status, 'executed');
+      await waitFor('the fifth signer in force', 120_000, async () => ((await signersOf()).includes(fifth) ? true : undefined), 500);
+      const inForceAt = await blockNumberOf(net.rpcUrls[0]!);
+      const sealed = await waitFor('a block sealed by the fifth validator', 120_000, async () => {
+        const head = await blockNumberOf(net.rpcUrls[0]!);
+        for (let n = inForceAt + 1; n <= head; n++) if ((await clique[0]!.sealerOf(BigInt(n))) === fifth) return n;
+        return undefined;
+      }, 1000);
+      assert.ok(sealed > inForceAt);
+      // Besu answered the votes (clique_propose -> true) and every bridge discarded its vote once in force
+      assert.ok(bridges.every((b) => b.events('bridge-start')[0]?.consensus === 'clique'));
+      assert.ok(bridges.filter((b) => b.events('vote-cast').length === 1).length >= 3, 'at least three bridges voted once');
+      await waitFor('all votes discarded', 60_000, async () => ((await Promise.all(clique.map((c) => c.proposals()))).every((v) => v.size === 0) ? true : undefined), 500);
+
+      const removal = await members[3]!.propose('remove-validator', fifth);
+      await onEveryNode(removal.id);
+      await members[0]!.vote(removal.id, true);
+      assert.equal((await members[1]!.vote(removal.id, true)).status, 'executed');
+      await waitFor('the fifth signer voted out', 120_000, async () => ((await signersOf()).includes(fifth) ? undefined : true), 500);
+      const removedAt = await blockNumberOf(net.rpcUrls[0]!);
+      await waitFor('5 more blocks', 60_000, async () => ((await blockNumberOf(net.rpcUrls[0]!)) >= removedAt + 5 ? true : undefined), 500);
+      for (let n = removedAt + 1; n <= removedAt + 5; n++) assert.notEqual(await clique[0]!.sealerOf(BigInt(n)), fifth);
+      assert.equal((await signersOf()).length, 4);
+    } finally {
+      await Promise.all(bridges.map((b) => b.stop()));
+    }
+  });
+});
