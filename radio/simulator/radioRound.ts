@@ -18,10 +18,10 @@ import { InMemoryPoolChain, type PoolChainPort } from '../../gateway/poolChainPo
 import { decodeMessage, encodeMessage } from '../frames.js';
 import { signJoin } from '../joinProof.js';
 import { PoolMeter } from '../poolMeter.js';
-import { maxAppPayload, regionByName, type RegionName } from '../regionalParameters.js';
+import { dataRateForSpreadingFactor, maxAppPayload, regionByName, type RegionName } from '../regionalParameters.js';
 import type { SpreadingFactor } from '../timeOnAir.js';
 import { startLocalBroker } from './mqttBroker.js';
-import { seededRandom } from './propagation.js';
+import { DEFAULT_PATH_LOSS, distanceM, rangeM, seededRandom } from './propagation.js';
 import { RadioSimulator, type DeviceRadioStats, type GatewayRadioStats } from './radioSimulator.js';
 import type { DutyCycleUsage } from '../dutyCycle.js';
 
@@ -38,7 +38,7 @@ export interface RadioRoundOptions {
   uplinkLoss?: number;
   /** multicast the clearing (default true); false: one downlink per device */
   multicast?: boolean;
-  /** data rate of the clearing downlinks (default EU868 DR5 / US915 DR13 on the RX2 frequency) */
+  /** data rate of the clearing downlinks (default EU868: that of the slowest meter's SF; US915 DR13), on the RX2 frequency */
   downlinkDr?: number;
   deadlineMs?: number;
   retryMs?: number;
@@ -103,7 +103,9 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const broker = await startLocalBroker();
   const applicationId = '2f0c3a8e-6d7b-4c1e-9a55-0d3c5e7f9b21';
   const multicastGroupId = '7a1d2c3b-4e5f-4a6b-8c9d-0e1f2a3b4c5d';
-  const downDr = o.downlinkDr ?? (region.name === 'EU868' ? 5 : 13);
+  // the multicast must reach the farthest meter: the group's data rate is that of its slowest member
+  const slowest = Math.max(...(o.spreadingFactors ?? [7, 8, 9])) as SpreadingFactor;
+  const downDr = o.downlinkDr ?? (region.name === 'EU868' ? dataRateForSpreadingFactor(region, slowest).dr : 13);
   const relayLog: string[] = [];
   const relayLogger = o.log.child({ component: 'relay' });
   const captured = (await import('pino')).default({ level: 'info' }, { write: (s: string) => void (relayLog.push(s), process.env.DERCHAIN_RADIO_DEBUG && process.stderr.write(s)) });
@@ -142,6 +144,12 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     position: { x: nGw === 1 ? 0 : (g - (nGw - 1) / 2) * radius, y: 0 },
   }));
   const meters: PoolMeter[] = [];
+  const spreadingFactorFor = (sf: SpreadingFactor, p: { x: number; y: number }): SpreadingFactor => {
+    const d = Math.min(...gateways.map((g) => distanceM(p, g.position)));
+    let s = sf;
+    while (s < slowest && rangeM(DEFAULT_PATH_LOSS, s) * 0.8 < d) s = (s + 1) as SpreadingFactor;
+    return s;
+  };
   const clearingTimes: number[] = [];
   let lastIteration = -1;
   const sim: RadioSimulator = new RadioSimulator({
@@ -176,7 +184,8 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
       const a = rand() * 2 * Math.PI;
       return {
         devEui,
-        spreadingFactor: sfs[i % sfs.length]!,
+        // round-robin over the mix, raised (as ADR would) until the nearest gateway is within 80 % of the range
+        spreadingFactor: spreadingFactorFor(sfs[i % sfs.length]!, { x: r * Math.cos(a), y: r * Math.sin(a) }),
         position: { x: r * Math.cos(a), y: r * Math.sin(a) },
         app: {
           boot: async () => [await join()],
@@ -197,9 +206,14 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     settle: async () => {
       // the relay has every uplink event the simulator published and has answered; the simulator
       // has every downlink request the relay published
-      for (let spin = 0; spin < 2000; spin++) {
+      for (let spin = 0; ; spin++) {
         await relay.whenIdle();
         if (relay.stats.uplinks >= sim.published.uplinkEvents - uplinksBeforeRestart && sim.published.downlinkRequestsReceived >= downlink.frames) break;
+        if (spin === 2000) {
+          o.log.warn({ relayUplinks: relay.stats.uplinks, published: sim.published, downlinkFrames: downlink.frames }, 'radio round: the relay did not settle');
+          if (process.env.DERCHAIN_RADIO_DEBUG) process.stderr.write(`settle timeout ${relay.stats.uplinks} ${JSON.stringify(sim.published)} ${downlink.frames}\n`);
+          break;
+        }
         await new Promise((r) => setTimeout(r, 2));
       }
       await relay.whenIdle();
@@ -207,7 +221,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
       if (it - 1 > lastIteration && relay.store.state.broadcast > lastIteration) {
         for (let k = lastIteration + 1; k <= relay.store.state.broadcast; k++) {
           clearingTimes.push(sim.now);
-          o.onClearing?.(k, sim.now);
+          o.onClearing?.(k, sim.now - SIM_EPOCH_MS);
         }
         lastIteration = relay.store.state.broadcast;
         rowsThisIteration = 0;
