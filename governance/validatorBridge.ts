@@ -136,11 +136,16 @@ export async function runValidatorBridge(options: ValidatorBridgeOptions): Promi
       lastError = message;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal?.addEventListener('abort', () => {
+      // one abort listener per wait, removed when the wait ends (no listener pile-up)
+      const onAbort = () => {
         clearTimeout(timer);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, pollMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   logger.info({ event: 'bridge-stop' }, 'validator bridge stopped');
