@@ -186,8 +186,10 @@ export class HostedAgentRunner implements AgentRunner {
       if (hello.version !== input.expectedVersion) return { ok: false, failure: 'version', detail: `agent says ${hello.version}, expected ${input.expectedVersion}`, starts: 1 };
       const nonce = randomBytes(8).toString('hex');
       if (responder.heartbeat(nonce).nonce !== nonce) return { ok: false, failure: 'heartbeat', detail: 'wrong nonce', starts: 1 };
-      const solved = responder.solve();
-      return judgeSolve(solved, input.limits) ?? { ok: true, starts: 1, solveMs: solved.ms, rssMb: solved.rssMb };
+      // A hosted agent shares this process: its resident set is the host's, not the agent's, so the
+      // memory limit is judged only for agents in their own process (ProcessAgentRunner).
+      const solved = { ...responder.solve(), rssMb: 0 };
+      return judgeSolve(solved, input.limits) ?? { ok: true, starts: 1, solveMs: solved.ms };
     });
   }
 }
