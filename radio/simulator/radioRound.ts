@@ -8,7 +8,7 @@ import { keccak256, toHex, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
 import { decodeRow } from '../../contracts/poolRow.js';
-import { setupPool } from '../../admm/poolEngine.js';
+import { setupPool, type PoolOptions } from '../../admm/poolEngine.js';
 import type { PoolAgentParams } from '../../admm/poolAgentStep.js';
 import { blockContext } from '../../model/socialProblem.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -28,6 +28,8 @@ import type { DutyCycleUsage } from '../dutyCycle.js';
 export interface RadioRoundOptions {
   scenario: Scenario;
   log: Logger;
+  /** the pool's options (tolerances, rho) as admm/poolEngine.ts takes them */
+  poolOptions?: Partial<PoolOptions>;
   region?: RegionName;
   /** spreading factors, assigned to meters round-robin (default [7, 8, 9]) */
   spreadingFactors?: SpreadingFactor[];
@@ -87,7 +89,7 @@ const hex16 = (k: number, prefix: string) => `${prefix}${k.toString(16).padStart
 export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundResult> {
   const region = regionByName(o.region ?? 'EU868');
   const sc = o.scenario;
-  const problem = setupPool(sc, { centralized: false });
+  const problem = setupPool(sc, { ...o.poolOptions, centralized: false });
   const cfg = problem.config;
   const seed = o.seed ?? 1;
   const rand = seededRandom(seed * 7919 + 17);
