@@ -63,18 +63,19 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
     const { net } = t;
     const clique = new CliqueRpc(net.rpcUrls[0]!);
     const from = (await blockNumberOf(net.rpcUrls[0]!)) + 1;
-    const to = from + 11;
-    await waitFor(`block ${to}`, 120_000, async () => ((await blockNumberOf(net.rpcUrls[0]!)) >= to ? true : undefined), 500);
     const sorted = sortSigners(net.signers);
     const sealers = new Map<string, number>();
-    for (let b = from; b <= to; b++) {
+    // Out-of-turn sealers may win a block now and then, so one validator can miss a short window:
+    // read blocks until all four have sealed (at most 40 blocks), checking every block's difficulty.
+    for (let b = from; b < from + 40 && sealers.size < 4; b++) {
+      await waitFor(`block ${b + 2}`, 120_000, async () => ((await blockNumberOf(net.rpcUrls[0]!)) >= b + 2 ? true : undefined), 250); // two blocks deep: a head block can still be replaced
       const block = await rpcCall<{ difficulty: Hex }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${b.toString(16)}`, false]);
       const sealer = (await clique.sealerOf(BigInt(b))).toLowerCase();
       assert.ok(sorted.includes(sealer as Hex), `block ${b} sealed by ${sealer}, not a validator`);
       assert.equal(Number(BigInt(block.difficulty)), sorted[b % sorted.length] === sealer ? 2 : 1, `block ${b}: difficulty 2 exactly when in turn`);
       sealers.set(sealer, (sealers.get(sealer) ?? 0) + 1);
     }
-    assert.equal(sealers.size, 4, `sealers of blocks ${from}..${to}: ${JSON.stringify([...sealers])}`);
+    assert.equal(sealers.size, 4, `sealers from block ${from}: ${JSON.stringify([...sealers])}`);
   });
 
   // Not yet green on an idle machine (no complete run this session): runs only with DERCHAIN_BESU_FULL=1.
