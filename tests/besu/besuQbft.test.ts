@@ -71,7 +71,10 @@ describe('Besu 26.8.0 QBFT, contract mode: four validators from the generated ge
     const members = conns.map((c) => new GovernanceClient(c.publicClient, contract, c.walletClient));
     assert.deepEqual(sorted((await members[0]!.validators()).map((v) => v.address)), sorted(net.signers));
 
+    // a member votes through its own node, which may not have imported a proposal made moments ago
+    const onEveryNode = (pid: number) => waitFor(`proposal #${pid} on every node`, 60_000, async () => (await Promise.all(members.map((m) => m.proposal(pid))), true), 250);
     const { id } = await members[0]!.propose('add-validator', fifth, { enode: joiner.enode, label: 'm0 (joining)' });
+    await onEveryNode(id);
     await members[1]!.vote(id, true);
     assert.equal((await members[2]!.vote(id, true)).status, 'executed');
     await waitFor('Besu to take the fifth validator from the contract', 60_000, async () => ((await validatorsAt(net.rpcUrls[0]!)).map((a) => getAddress(a)).includes(fifth) ? true : undefined), 500);
@@ -84,6 +87,7 @@ describe('Besu 26.8.0 QBFT, contract mode: four validators from the generated ge
     assert.deepEqual(sorted(await validatorsAt(joiner.rpcUrl)), sorted([...net.signers, fifth]));
 
     const removal = await members[3]!.propose('remove-validator', fifth);
+    await onEveryNode(removal.id);
     await members[0]!.vote(removal.id, true);
     assert.equal((await members[1]!.vote(removal.id, true)).status, 'executed');
     await waitFor('Besu to drop the fifth validator', 60_000, async () => ((await validatorsAt(net.rpcUrls[0]!)).map((a) => getAddress(a)).includes(fifth) ? undefined : true), 500);
