@@ -62,6 +62,11 @@ export const MAX_CONVERGED_GAP = 1e-2;
 /** Range of the initial rho the commands accept, currency/kWh per kW (1e-6 fixed point on chain). */
 export const RHO_RANGE = { min: 1e-3, max: 1e3 } as const;
 
+/** |objective - optimum| / |optimum| against the centralised reference; NaN without one. */
+export function relativeGapTo(objective: number, central: { objective: number } | null): number {
+  return central ? Math.abs(objective - central.objective) / Math.max(1e-9, Math.abs(central.objective)) : Number.NaN;
+}
+
 /** converged = stopping rule met and, when the reference is known, the gap is plausible. */
 export function isConverged(stopRuleMet: boolean, relativeGap: number): boolean {
   return stopRuleMet && !(relativeGap > MAX_CONVERGED_GAP);
@@ -152,7 +157,7 @@ function assemble(
   if (!last) throw new Error('ADMM ran no iteration (maxIterations must be at least 1)');
   const admmObjective = last.record.objective;
   const centralizedObjective = central ? central.objective : Number.NaN;
-  const relativeGap = central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN;
+  const relativeGap = relativeGapTo(admmObjective, central);
   const trades: number[][][] = Array.from({ length: n }, (_, i) =>
     Array.from({ length: n }, (_, j) => (i === j ? new Array<number>(T).fill(0) : Array.from(last.tradeRows[i].subarray((j < i ? j : j - 1) * T, (j < i ? j : j - 1) * T + T)))),
   );

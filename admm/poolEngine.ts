@@ -31,7 +31,7 @@ import {
 import type { QpBackend } from '../model/qpBackend.js';
 import type { Scenario } from '../model/scenario.js';
 import { blockContext, solveCentralized, type CentralizedResult } from '../model/socialProblem.js';
-import { isConverged } from './engine.js';
+import { isConverged, relativeGapTo } from './engine.js';
 
 export interface PoolOptions {
   /** penalty rho, currency/kWh per kW; default: the scale-aware rule times rhoScale */
@@ -291,6 +291,7 @@ export class PoolProblem {
     const settled = settleRound(cfg, state);
     const admmObjective = last.record.objective;
     const centralizedObjective = central ? central.objective : Number.NaN;
+    const relativeGap = relativeGapTo(admmObjective, central);
     const pool: PoolOutcome = {
       status: state.status,
       rho: Number(cfg.rho) / 1e6,
@@ -315,11 +316,11 @@ export class PoolProblem {
       dtHours: sc.dtHours,
       timestamps: sc.timestamps,
       iterations: history.length,
-      converged: isConverged(state.status === 'converged', central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN),
+      converged: isConverged(state.status === 'converged', relativeGap),
       stopRuleMet: state.status === 'converged',
       admmObjective,
       centralizedObjective,
-      relativeGap: central ? Math.abs(admmObjective - centralizedObjective) / Math.max(1e-9, Math.abs(centralizedObjective)) : Number.NaN,
+      relativeGap,
       primalResidual: last.record.primalResidual,
       dualResidual: last.record.dualResidual,
       seconds,

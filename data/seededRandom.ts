@@ -57,3 +57,18 @@ export function seededRandom(seed: number): SeededRandom {
   };
   return stream;
 }
+
+/**
+ * mulberry32: a small, well-mixed 32-bit generator returning uniforms in [0, 1). The one plain
+ * seeded stream of the project (parameter draws, the radio simulator, seeded tests).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -44,18 +44,7 @@
 // Hours are the wall-clock hours written in the timestamps (t * dt when a timestamp has none).
 import type { ProsumerParams } from './params.js';
 import type { Tariff } from './scenario.js';
-
-/** mulberry32: a small, well-mixed 32-bit generator, enough for parameter draws */
-function uniformStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as uniformStream } from '../data/seededRandom.js';
 
 /** x rounded to a multiple of step, printed without binary noise (3.3, not 3.3000000000000003) */
 const round = (x: number, step: number) => Number((Math.round(x / step) * step).toPrecision(12));

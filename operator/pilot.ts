@@ -10,20 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  parseEther,
-  type Account,
-  type Address,
-  type Chain,
-  type Hex,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { parseEther, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem';
 import type { Logger } from 'pino';
 import { toFixed } from '../admm/coordinatorStep.js';
 import { admmIterations, coordinatorConfig, DEFAULT_ADMM_OPTIONS, runAdmm, type AdmmOptions } from '../admm/engine.js';
@@ -31,14 +18,14 @@ import type { CoordinationResult } from '../admm/types.js';
 import { CoordinatorClient, ROUND_STATUS, worstRowTxGas } from '../contracts/coordinatorClient.js';
 import { explainCoordinatorError } from '../contracts/coordinatorErrors.js';
 import { deployCoordinator } from '../contracts/deployCoordinator.js';
-import { startAnvil, type AnvilHandle } from '../contracts/localAnvil.js';
+import type { AnvilHandle } from '../contracts/localAnvil.js';
 import { DerchainError } from '../errors/base.js';
 import type { Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';
 import { createKeystore } from '../node-agent/keystore.js';
-import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
 import { findOscillations, type OscillatingParticipant } from '../node-agent/oscillation.js';
 import { fetchRoundEvents, replayRound, type ReplayReport } from '../node-agent/roundReplay.js';
+import { connectPilotChain } from './pilotChain.js';
 
 export interface PilotOptions {
   scenario: Scenario;
@@ -114,24 +101,10 @@ export async function runPilot(o: PilotOptions): Promise<PilotResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // 1. chain and operator
-    let rpcUrls = o.rpcUrls ?? [];
-    if (rpcUrls.length === 0) {
-      anvil = await startAnvil({ blockTime: o.blockTime ?? 0, accounts: 1, gasLimit: 100_000_000n });
-      rpcUrls = [anvil.rpcUrl];
-    }
-    rpcUrls.forEach(assertLoopbackRpc);
-    const probe = createPublicClient({ transport: http(rpcUrls[0]) });
-    const chain = chainFor(await probe.getChainId(), rpcUrls[0]);
-    const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(rpcUrls[0]), pollingInterval: 50 });
-    let operator: WalletClient<Transport, Chain, Account>;
-    if (anvil) {
-      const [dev] = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses();
-      operator = createWalletClient({ chain, transport: http(rpcUrls[0]), account: { address: dev, type: 'json-rpc' } });
-    } else {
-      if (!o.operatorKey) throw new Error('an existing chain needs the funded operator key (--operator-key-file)');
-      operator = createWalletClient({ chain, transport: http(rpcUrls[0]), account: privateKeyToAccount(o.operatorKey) });
-    }
+    // 1. chain and operator (operator/pilotChain.ts, shared with the pool pilot)
+    const pc = await connectPilotChain({ ...(o.rpcUrls ? { rpcUrls: o.rpcUrls } : {}), ...(o.operatorKey ? { operatorKey: o.operatorKey } : {}), blockTime: o.blockTime ?? 0 });
+    anvil = pc.anvil;
+    const { publicClient, operator, rpcUrls } = pc;
     const deployed = await deployCoordinator(publicClient, operator);
     const coord = new CoordinatorClient(publicClient, deployed.address, operator);
     log.info({ contract: deployed.address, rpc: rpcUrls, deployGas: Number(deployed.gasUsed) }, 'coordinator deployed');

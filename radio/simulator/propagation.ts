@@ -34,18 +34,6 @@ export function rangeM(m: PathLossModel, sf: SpreadingFactor): number {
   return 10 ** ((m.txPowerDbm - m.pl1m - SENSITIVITY_DBM[sf]) / (10 * m.exponent));
 }
 
-/** A seeded generator (mulberry32) so a simulation replays exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A standard normal draw (Box-Muller) from a uniform generator. */
 export function normal(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

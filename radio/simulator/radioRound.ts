@@ -21,7 +21,8 @@ import { PoolMeter } from '../poolMeter.js';
 import { dataRateForSpreadingFactor, maxAppPayload, regionByName, type RegionName } from '../regionalParameters.js';
 import type { SpreadingFactor } from '../timeOnAir.js';
 import { startLocalBroker } from './mqttBroker.js';
-import { DEFAULT_PATH_LOSS, distanceM, rangeM, seededRandom } from './propagation.js';
+import { DEFAULT_PATH_LOSS, distanceM, rangeM } from './propagation.js';
+import { mulberry32 } from '../../data/seededRandom.js';
 import { RadioSimulator, type DeviceRadioStats, type GatewayRadioStats } from './radioSimulator.js';
 import type { DutyCycleUsage } from '../dutyCycle.js';
 
@@ -92,7 +93,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const problem = setupPool(sc, { ...o.poolOptions, centralized: false });
   const cfg = problem.config;
   const seed = o.seed ?? 1;
-  const rand = seededRandom(seed * 7919 + 17);
+  const rand = mulberry32(seed * 7919 + 17);
   const keys = sc.prosumers.map((_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
   const accounts = keys.map((k) => privateKeyToAccount(k));
   const participants = accounts.map((a) => a.address);

@@ -25,7 +25,8 @@ import {
   uplinkTopic,
   type UplinkEvent,
 } from '../chirpstack.js';
-import { DEFAULT_PATH_LOSS, distanceM, meanRxPowerDbm, normal, seededRandom, SENSITIVITY_DBM, type PathLossModel, type Point } from './propagation.js';
+import { DEFAULT_PATH_LOSS, distanceM, meanRxPowerDbm, normal, SENSITIVITY_DBM, type PathLossModel, type Point } from './propagation.js';
+import { mulberry32 } from '../../data/seededRandom.js';
 
 /** What runs on a simulated meter: it gets whole downlink messages, answers with uplink messages. */
 export interface SimMeterApp {
@@ -146,7 +147,7 @@ export class RadioSimulator {
   constructor(o: RadioSimOptions) {
     this.o = o;
     this.now = o.startMs ?? 0;
-    this.rand = seededRandom(o.seed ?? 1);
+    this.rand = mulberry32(o.seed ?? 1);
     this.ledger = new DutyCycleLedger(o.region);
     if (o.multicast !== undefined) this.group = new MulticastGroup(o.multicast.groupId, randomSessionKeys('fc00ac11'));
     o.meters.forEach((spec, k) => {

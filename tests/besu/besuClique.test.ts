@@ -17,13 +17,11 @@ import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { sortSigners } from '../../network-config/extraData.js';
 import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
-import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet } from './besuNetwork.js';
+import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet, itFull } from './besuNetwork.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'bin', 'derchain.mjs');
 
-/** Besu tests that have not had a green run yet; opt in with DERCHAIN_BESU_FULL=1. */
-const itFull = process.env.DERCHAIN_BESU_FULL === '1' ? it : (() => undefined) as unknown as typeof it;
 
 describe('Besu 26.2.0 Clique: four validators from the generated files', function () {
   this.timeout(1_200_000);

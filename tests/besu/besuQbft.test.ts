@@ -10,12 +10,10 @@ import { fromRlp, getAddress, type Address, type Hex } from 'viem';
 import { connectNode } from '../../governance/chainClients.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
-import { pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet } from './besuNetwork.js';
+import { pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet, itFull } from './besuNetwork.js';
 
 const sorted = (l: readonly string[]) => l.map((a) => getAddress(a)).sort();
 
-/** Besu tests that have not had a green run yet; opt in with DERCHAIN_BESU_FULL=1. */
-const itFull = process.env.DERCHAIN_BESU_FULL === '1' ? it : (() => undefined) as unknown as typeof it;
 
 describe('Besu 26.8.0 QBFT, contract mode: four validators from the generated genesis', function () {
   this.timeout(1_200_000);

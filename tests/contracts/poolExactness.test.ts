@@ -9,17 +9,7 @@ import { accumulateSubmission, closeIteration, openRound, settleRound, type Pool
 import { POOL_STATUS } from '../../contracts/poolCoordinatorClient.js';
 import { decodeSlice, encodeRow, encodeSlice } from '../../contracts/poolRow.js';
 import { startPoolFixture, type PoolFixture } from './poolFixture.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../data/seededRandom.js';
 
 const STATUS: Record<PoolStatus, number> = { running: POOL_STATUS.open, converged: POOL_STATUS.converged, max_iterations: POOL_STATUS.maxIterations };
 

@@ -17,18 +17,7 @@ import {
 } from '../../radio/frames.js';
 import { framesNeeded, Reassembler, splitMessage } from '../../radio/fragments.js';
 import { signJoin, verifyJoin } from '../../radio/joinProof.js';
-
-/** mulberry32: a small seeded generator so failures replay */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../data/seededRandom.js';
 
 const sig = (r: () => number): Hex => {
   const b = new Uint8Array(65);
