@@ -57,29 +57,32 @@ describe('Clique devnet: four geth validators on loopback', function () {
   });
 
   it('all four validators seal in turn (difficulty 2) and the chain passes height 20', async () => {
-    const head = await waitFor('height 21', 90_000, async () => {
-      const h = await blockNumberOf(net.rpcUrls[0]);
-      return h >= 21 ? h : undefined;
-    }, 500);
     const sorted = sortSigners(net.signers);
     const inTurnBy = new Map<string, number>();
-    let inTurnTotal = 0;
-    for (let b = 1; b <= head; b++) {
+    // Read from block 1 to at least 21, and on (up to block 60) until all four have sealed in turn.
+    // Once one out-of-turn block lands, the next in-turn sealer is often one that signed recently
+    // and may not sign, so runs of out-of-turn blocks are normal Clique behaviour: the test asserts
+    // the rules (difficulty, the recent-signer limit), not a share of in-turn blocks.
+    const recentLimit = Math.floor(sorted.length / 2) + 1;
+    const sealers: string[] = [];
+    let head = 0;
+    for (let b = 1; b <= 60; b++) {
+      if (b > 21 && inTurnBy.size === 4) break;
+      // two blocks deep: a head block can still be replaced by an in-turn competitor
+      await waitFor(`height ${b + 2}`, 90_000, async () => ((await blockNumberOf(net.rpcUrls[0])) >= b + 2 ? true : undefined), 250);
+      head = b;
       const block = await rpcCall<RpcBlock>(net.rpcUrls[0], 'eth_getBlockByNumber', [`0x${b.toString(16)}`, false]);
       const signer = (await rpcCall<string>(net.rpcUrls[0], 'clique_getSigner', [block.number])).toLowerCase();
       assert.ok(sorted.includes(signer as Hex), `block ${b} sealed by ${signer}, not a validator`);
       const inTurn = sorted[b % sorted.length] === signer;
       assert.equal(Number(BigInt(block.difficulty)), inTurn ? 2 : 1, `block ${b}: difficulty must be 2 exactly when in turn`);
-      if (inTurn) {
-        inTurnBy.set(signer, (inTurnBy.get(signer) ?? 0) + 1);
-        // the sealers start one after the other: count from block 5, when all four are sealing
-        if (b >= 5) inTurnTotal++;
-      }
+      // a signer may seal at most one block in any run of floor(N/2)+1 consecutive blocks
+      const window = sealers.slice(-(recentLimit - 1));
+      assert.ok(!window.includes(signer), `block ${b}: ${signer} sealed again within ${recentLimit} blocks (${window.join(', ')})`);
+      sealers.push(signer);
+      if (inTurn) inTurnBy.set(signer, (inTurnBy.get(signer) ?? 0) + 1);
     }
-    assert.equal(inTurnBy.size, 4, `in-turn sealers: ${JSON.stringify([...inTurnBy])}`);
-    // out-of-turn sealers wait a random delay, so on a loaded machine some blocks go out of turn;
-    // at least a third must be in turn
-    assert.ok(inTurnTotal >= (head - 4) / 3, `only ${inTurnTotal} of blocks 5..${head} in turn`);
+    assert.equal(inTurnBy.size, 4, `in-turn sealers by block ${head}: ${JSON.stringify([...inTurnBy])}`);
     // every node has the same chain (a node may import block 20 a moment after node 0)
     await waitFor('all four nodes to agree on block 20', 30_000, () => nodesAgreeOnBlock(net.rpcUrls, 20), 500);
   });
