@@ -5,12 +5,12 @@
 // Agent releases are decided with `derchain releases`.
 import type { Command } from 'commander';
 import { parseAbi, type Address, type PublicClient } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { changesTable, membersTable, proposalsTable, signersTable } from '../../governance/consortiumTables.js';
 import { chainSignerSet, readConsortiumView, type ConsortiumView } from '../../governance/consortiumView.js';
 import type { GovernanceClient } from '../../governance/governanceClient.js';
-import { escapeForTerminal } from '../../governance/textRules.js';
+import { escapeForTerminal, MAX_VOTING_PERIOD_SECONDS, MIN_VOTING_PERIOD_SECONDS } from '../../governance/textRules.js';
 import { describeLiveness, livenessAfterChange, parseEnode, probeEnode, peerIdsOf, quorumHolds, signerOfNodeId } from '../../governance/validatorLiveness.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { deployGovernance, type InitialMember, type InitialValidator } from '../../governance/deployGovernance.js';
@@ -28,7 +28,6 @@ import {
   withConnection,
 } from '../governanceOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
-import { MAX_VOTING_PERIOD_SECONDS, MIN_VOTING_PERIOD_SECONDS } from '../../governance/textRules.js';
 
 const address = addressArg;
 const proposalId = proposalIdArg;
