@@ -16,6 +16,8 @@ export interface ReportExtras {
   currency?: string;
   /** free-form notes shown under the title (e.g. the command that produced the run) */
   notes?: string[];
+  /** iterations of each round of a rolling run: the first clearing, then each re-clear (pool pilot --rolling) */
+  rollingIterations?: number[];
 }
 
 export interface ProsumerTotals {
@@ -79,6 +81,7 @@ export interface ReportSummary extends HeadlineFigures, Pick<CoordinationResult,
   biggestBuyer: string;
   totals: ProsumerTotals[];
   gasPerIteration?: number[];
+  rollingIterations?: number[];
   notes: string[];
 }
 
@@ -133,6 +136,7 @@ export function buildSummary(result: CoordinationResult, scenario: Scenario, ext
     notes: extras.notes ?? [],
   };
   if (extras.gasPerIteration) summary.gasPerIteration = extras.gasPerIteration;
+  if (extras.rollingIterations) summary.rollingIterations = extras.rollingIterations;
   if (pool) {
     const { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement } = pool;
     summary.pool = { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement };
