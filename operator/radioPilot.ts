@@ -15,6 +15,7 @@ import { deployPoolCoordinator } from '../contracts/deployPoolCoordinator.js';
 import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
 import { encodeRow, encodeSlice } from '../contracts/poolRow.js';
 import { ContractPoolChain } from '../gateway/contractPoolChain.js';
+import type { PoolChainPort } from '../gateway/poolChainPort.js';
 import type { Scenario } from '../model/scenario.js';
 import { fetchPoolRoundEvents, replayPoolRound, type PoolReplayReport } from '../node-agent/poolRoundReplay.js';
 import type { RegionName } from '../radio/regionalParameters.js';
@@ -40,6 +41,8 @@ export interface RadioPilotOptions {
   radio?: Partial<RadioRoundOptions>;
   log: Logger;
   onClearing?: (iteration: number, simulatedMs: number) => void;
+  /** tests: put something between the relay and the contract (a relay that alters or replays rows) */
+  wrapChain?: (chain: PoolChainPort) => PoolChainPort;
 }
 
 export interface RadioPilotResult {
@@ -101,7 +104,8 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
     const round = await coord.currentRound();
     for (let k = 0; k < n; k += 200) await coord.enroll(round, meters.slice(k, k + 200));
     await coord.startRound(round);
-    const chain = await ContractPoolChain.connect({ client: new PoolCoordinatorClient(publicClient, deployed.address, relayWallet), mineToDeadline: pc.anvil !== undefined });
+    const contractChain = await ContractPoolChain.connect({ client: new PoolCoordinatorClient(publicClient, deployed.address, relayWallet), mineToDeadline: pc.anvil !== undefined });
+    const chain = o.wrapChain ? o.wrapChain(contractChain) : contractChain;
     log.info({ contract: deployed.address, round: String(round), meters: n, transport: o.transport, relay: relayAccount.address }, 'radio pilot: round started');
 
     let radio: RadioRoundResult | undefined;
@@ -155,8 +159,8 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
       ...(cmp.mismatch ?? (replay.mismatches.length ? { inMemoryMismatch: `chain replay: ${JSON.stringify(replay.mismatches[0])}` } : {})),
       replay,
       carriedOver,
-      relayGas: chain.gasPaid,
-      relayTransactions: chain.transactions,
+      relayGas: contractChain.gasPaid,
+      relayTransactions: contractChain.transactions,
       settleGas,
       ...(radio ? { radio } : {}),
       ...(coap ? { coap } : {}),
