@@ -2,8 +2,8 @@
 // the operator), or existing loopback nodes with the operator's funded key.
 import { createPublicClient, createWalletClient, http, type Account, type Chain, type Hex, type PublicClient, type Transport, type WalletClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { startAnvil, type AnvilHandle } from '../contracts/localAnvil.js';
-import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
+import { startAnvil, type AnvilHandle } from '../chain/localChain.js';
+import { assertLoopbackRpc, chainFor, nodeAccounts, nodeAccountWallet } from '../chain/rpc.js';
 
 export interface PilotChain {
   anvil?: AnvilHandle;
@@ -27,8 +27,8 @@ export async function connectPilotChain(o: { rpcUrls?: string[]; operatorKey?: H
     const publicClient: PublicClient<Transport, Chain> = createPublicClient({ chain, transport: http(rpcUrls[0]), pollingInterval: 50 });
     let operator: WalletClient<Transport, Chain, Account>;
     if (anvil) {
-      const [dev] = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses();
-      operator = createWalletClient({ chain, transport: http(rpcUrls[0]), account: { address: dev!, type: 'json-rpc' } });
+      const [dev] = await nodeAccounts(anvil.rpcUrl);
+      operator = nodeAccountWallet(chain, anvil.rpcUrl, dev!);
     } else {
       if (!o.operatorKey) throw new Error('an existing chain needs the funded operator key (--operator-key-file)');
       operator = createWalletClient({ chain, transport: http(rpcUrls[0]), account: privateKeyToAccount(o.operatorKey) });
