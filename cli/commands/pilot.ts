@@ -44,6 +44,7 @@ async function pilot(flags: PilotFlags): Promise<void> {
     return pilotRadio(flags, parsed, log);
   }
   if (parsed.market === 'pool') return pilotPool(flags, parsed, log, LIMITS);
+  if ((flags.transport ?? 'rpc') !== 'rpc') throw new DerchainInputError('--transport lorawan|coap carries the pool market\'s rows; the bilateral market runs over rpc only', { field: 'transport' });
   if (scenario.prosumers.length > BILATERAL_MAX_PROSUMERS) {
     throw new DerchainInputError(`the bilateral market takes at most ${BILATERAL_MAX_PROSUMERS} prosumers (got ${scenario.prosumers.length}); use --market pool`, { field: 'prosumers' });
   }
