@@ -4,8 +4,7 @@
 // compares every iterate with the in-memory engine and writes the report with gas per iteration.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Hex } from 'viem';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { isConverged } from '../../admm/engine.js';
@@ -14,6 +13,7 @@ import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../operator/pilot.js';
 import { exitOnInputError } from '../inputErrorExit.js';
+import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { pilotPool } from '../pilotPool.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
@@ -27,6 +27,7 @@ export interface PilotFlags extends ScenarioFlags {
   submit?: string;
   batchSize?: string;
   householdsPerProcess?: string;
+  logFormat?: string;
 }
 
 /** the pool takes thousands of households; the bilateral contract at most 64 */
@@ -34,7 +35,16 @@ const LIMITS = { maxProsumers: 5000, maxDays: 7 };
 const BILATERAL_MAX_PROSUMERS = 64;
 
 async function pilot(flags: PilotFlags): Promise<void> {
-  const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+  const format = logFormatOf(flags.logFormat, process.stderr);
+  const logger = cliLogger({ name: 'derchain-pilot', format, stream: process.stderr, level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' });
+  try {
+    await runPilotCommand(flags, logger.log);
+  } finally {
+    logger.end();
+  }
+}
+
+async function runPilotCommand(flags: PilotFlags, log: Logger): Promise<void> {
   const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
@@ -48,14 +58,6 @@ async function pilot(flags: PilotFlags): Promise<void> {
   checkReportTarget(outDir);
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
-  const tty = process.stderr.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'pilot |{bar}| iteration {value} | primal² {primal} | gas {gas} | {duration}s', hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  bar?.start(admm.maxIterations, 0, { primal: '-', gas: '-' });
   const result = await runPilot({
     scenario,
     admm,
@@ -64,11 +66,9 @@ async function pilot(flags: PilotFlags): Promise<void> {
     blockTime,
     ...(deadlineBlocks !== undefined ? { deadlineBlocks } : {}),
     log,
-    onIteration: (it) => {
-      if (bar) bar.update(it.iteration, { primal: Number(it.primalSq).toExponential(2), gas: Number(it.gas).toLocaleString('en-US') });
-      else log.info({ iteration: it.iteration, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain');
-    },
-  }).finally(() => bar?.stop());
+    onIteration: (it) =>
+      log.info({ progress: true, iteration: it.iteration, of: admm.maxIterations, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain'),
+  });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);
   if (r) {
@@ -113,7 +113,7 @@ async function pilot(flags: PilotFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  addScenarioOptions(
+  const cmd = addScenarioOptions(
     program
       .command('pilot')
       .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract (pool by default, or bilateral), the households\' agents, report with gas'),
@@ -127,7 +127,8 @@ export function register(program: Command): void {
     .option('--batch-size <k>', 'pool: signed rows per relayed transaction (a gateway\'s batch)', '10')
     .option('--households-per-process <k>', 'pool: households sharing one agent process, each with its own key (default: 1 up to 16 households, else 4 processes)')
     .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
-    .option('--json', 'print one JSON object on stdout')
+    .option('--json', 'print one JSON object on stdout');
+  addLogFormatOption(cmd)
     .addHelpText(
       'after',
       `${DATA_HELP}
