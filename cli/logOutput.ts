@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { DerchainInputError } from '../errors/inputError.js';
+import { escapeForTerminal } from '../governance/textRules.js';
 
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -48,7 +49,7 @@ export function textLine(entry: Record<string, unknown>): string {
     .map(([k, v]) => `${k}=${formatValue(v)}`);
   // control characters from a peer (a label, a reason) never reach the terminal raw
   const raw = [time, ...(level ? [level] : []), String(entry.name ?? ''), String(entry.msg ?? ''), ...(fields.length ? [fields.join(' ')] : [])].filter((s) => s !== '').join('  ');
-  return raw.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeForTerminal(raw);
 }
 
 /** A pino destination that writes readable lines; on a terminal, progress stays on one line. */

@@ -51,7 +51,7 @@ describe('cli: progress and log lines on stderr', () => {
     const { log } = cliLogger({ name: 'x', format: 'text', stream: out });
     log.info({ label: 'a\u001b]0;pwned\u0007b' }, 'member');
     assert.ok(!/[\u0007\u001b]/.test(out.text), JSON.stringify(out.text));
-    assert.match(out.text, /label=a\\x1b]0;pwned\\x07b/);
+    assert.match(out.text, /label=a\\u\{1b\}]0;pwned\\u\{7\}b/);
   });
 
   it('json: one pino JSON object per line, progress entries included', () => {
@@ -83,8 +83,4 @@ describe('cli: progress and log lines on stderr', () => {
       }
     });
   }
-
-    assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /--log-format must be text or json \(got "xml"\)/);
-  });
 });
