@@ -12,6 +12,7 @@ import { headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../operator/pilot.js';
+import { addJsonOption, addKeyFileOption, addRpcOption } from '../connectionOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { pilotPool } from '../pilotPool.js';
@@ -118,17 +119,18 @@ export function register(program: Command): void {
       .command('pilot')
       .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract (pool by default, or bilateral), the households\' agents, report with gas'),
     LIMITS,
-  )
-    .option('--rpc <url...>', 'existing loopback node(s); agents are spread round-robin (default: start anvil)')
-    .option('--operator-key-file <file>', 'file with the funded operator key (with --rpc)')
+  );
+  addKeyFileOption(addRpcOption(cmd, { many: true, description: 'existing loopback node(s); agents are spread round-robin (default: start anvil)' }), {
+    flag: '--operator-key-file',
+    whose: "funded operator's (with --rpc)",
+  })
     .option('--block-time <s>', 'anvil block period in seconds (default: automine)')
     .option('--deadline-blocks <b>', 'blocks before a missing prosumer\'s row is filled in (bilateral: advance(); pool: its last row carried over)')
     .option('--submit <how>', 'pool: relay (the pilot batches the households\' signed rows, default) or own (each household sends its own transaction)')
     .option('--batch-size <k>', 'pool: signed rows per relayed transaction (a gateway\'s batch)', '10')
     .option('--households-per-process <k>', 'pool: households sharing one agent process, each with its own key (default: 1 up to 16 households, else 4 processes)')
-    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
-    .option('--json', 'print one JSON object on stdout');
-  addLogFormatOption(cmd)
+    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)');
+  addLogFormatOption(addJsonOption(cmd))
     .addHelpText(
       'after',
       `${DATA_HELP}

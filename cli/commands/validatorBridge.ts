@@ -10,14 +10,13 @@ import { GovernanceAddressError } from '../../governance/governanceErrors.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { addressArg } from '../governanceOptions.js';
+import { addRpcOption } from '../connectionOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('validator-bridge')
-    .description("Cast this validator's clique votes as the governance contract decides (restart-safe)")
-    .requiredOption('--rpc <url>', "this validator's JSON-RPC with the clique API (loopback only)")
+  const cmd = program.command('validator-bridge').description("Cast this validator's clique votes as the governance contract decides (restart-safe)");
+  addRpcOption(cmd, { required: true, description: "this validator's JSON-RPC with the clique API (loopback only)" })
     .requiredOption('--governance <address>', 'governance contract address', addressArg('--governance'))
     .option('--poll-ms <ms>', 'poll interval in milliseconds', '1000');
   addLogFormatOption(cmd).action(
