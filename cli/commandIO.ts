@@ -37,8 +37,20 @@ export function captureIO(env: NodeJS.ProcessEnv = {}, o: { tty?: boolean } = {}
     err: '',
     exitCode: 0,
     env,
-    stdout: { isTTY: o.tty === true, write: (t: string) => ((io.out += t), true) },
-    stderr: { isTTY: o.tty === true, write: (t: string) => ((io.err += t), true) },
+    stdout: {
+      isTTY: o.tty === true,
+      write: (t: string) => {
+        io.out += t;
+        return true;
+      },
+    },
+    stderr: {
+      isTTY: o.tty === true,
+      write: (t: string) => {
+        io.err += t;
+        return true;
+      },
+    },
     setExitCode: (code) => {
       io.exitCode = code;
     },
