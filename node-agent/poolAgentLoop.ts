@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { Address, Hex, LocalAccount } from 'viem';
 import { applyPoolClearing, initialPoolAgentState, poolAgentRow, recordSubmission, type PoolAgentParams, type PoolAgentState } from '../admm/poolAgentStep.js';
 import type { ProsumerSchedule } from '../admm/types.js';
-import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import { POOL_STATUS, type PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
 import { decodeRow, encodeRow, makeSignedPoolRow, type SignedPoolRow } from '../contracts/poolRow.js';
 import type { AgentData } from './agentData.js';
 import type { PoolChainView } from './poolChainView.js';
