@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Address } from 'viem';
 import { DerchainInputError } from '../errors/inputError.js';
 import { addressProblem, parseAddressInput } from '../governance/addressInput.js';
-import { connectNode } from '../governance/chainClients.js';
+import { connectNode } from '../chain/rpc.js';
 import { GovernanceClient } from '../governance/governanceClient.js';
 import { GovernanceAddressError } from '../governance/governanceErrors.js';
 import { loadMemberKey } from '../governance/memberKey.js';

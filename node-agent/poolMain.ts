@@ -15,7 +15,7 @@ import pino from 'pino';
 import { createPublicClient, createWalletClient, getAddress, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
-import { assertLoopbackRpc, chainFor } from '../contracts/rpcEndpoint.js';
+import { assertLoopbackRpc, chainFor } from '../chain/rpc.js';
 import { readAgentData } from './agentData.js';
 import { unlockKeystore } from './keystore.js';
 import type { PoolRowRelay } from './poolAgentLoop.js';

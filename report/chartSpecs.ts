@@ -8,6 +8,7 @@ import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { poolOutcomeOf, type ReportExtras } from './reportSummary.js';
 import { biggestSellerAndBuyer, pairValue } from './tradeMatrix.js';
+import { radioChartSpecs } from './radioFigures.js';
 
 export interface ChartSeries {
   label: string;
@@ -310,5 +311,6 @@ export function buildChartSpecs(result: CoordinationResult, scenario: Scenario, 
       wide: true,
     });
   }
+  if (extras.radio) specs.push(...radioChartSpecs(extras.radio));
   return specs;
 }

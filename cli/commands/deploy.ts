@@ -4,7 +4,7 @@
 // line, and is never printed.
 import type { Command } from 'commander';
 import { deployCoordinator } from '../../contracts/deployCoordinator.js';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { DEPLOYER_KEY_ENV, loadSigningKey } from '../../governance/memberKey.js';
 
 interface DeployFlags {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import type { Address } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { GovernanceAddressError } from '../../governance/governanceErrors.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';

@@ -11,7 +11,7 @@ import { createPublicClient, getAddress, http, type Address, type Chain, type Pu
 import { codeMatchesSource, findPoolRoundOpenings, findRoundOpenings, marketAt, poolCodeMatchesSource } from '../../contracts/findCoordinator.js';
 import { verifyPoolRound } from '../../node-agent/poolRoundReplay.js';
 import type { LogWindowOptions } from '../../contracts/logWindows.js';
-import { assertLoopbackRpc, chainFor } from '../../contracts/rpcEndpoint.js';
+import { assertLoopbackRpc, chainFor } from '../../chain/rpc.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 import { findOscillations } from '../../node-agent/oscillation.js';

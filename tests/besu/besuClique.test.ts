@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
 import { getAddress, type Address, type Hex } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { blockNumberOf, connectNode, nodesAgreeOnBlock, rpcCall, waitFor } from '../../chain/rpc.js';
 import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { sortSigners } from '../../network-config/extraData.js';
-import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
 import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet, itFull } from './besuNetwork.js';
 
 const run = promisify(execFile);
