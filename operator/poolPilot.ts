@@ -343,7 +343,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
         // once every agent process has its keys unlocked: start the first round
         const readyBy = Date.now() + 600_000;
         while (ready < present.length) {
-          if (agentsFailed()) throw new Error('an agent process ended before the round started');
+          if (agentsFailed()) throw pc.watch.stopped() ?? new Error('an agent process ended before the round started');
           if (Date.now() > readyBy) throw new Error(`agents not ready after 10 minutes (${ready} of ${present.length})`);
           await sleep(50);
         }
@@ -431,7 +431,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
             lastClosedAt = performance.now();
           }
           if (p.status !== POOL_STATUS.open) break;
-          if (agentsFailed()) throw new Error('an agent process failed during the round');
+          if (agentsFailed()) throw pc.watch.stopped() ?? new Error('an agent process failed during the round');
           const k = p.iteration;
           if (o.onOpenIteration && hookedFor < k) {
             hookedFor = k;
