@@ -9,7 +9,7 @@
 // P2P and JSON-RPC bind 127.0.0.1 (the spec's host), discovery is off (no bootnodes). Node i uses
 // basePort+i (P2P), basePort+100+i (JSON-RPC) and basePort+200+i (metrics).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BESU_NODE_HOME } from './besuNodeFiles.js';
@@ -18,7 +18,7 @@ import type { Devnet, DevnetNode } from './devnet.js';
 import { isOurProcess, stopWithThisProcess, terminate } from '../chain/localChain.js';
 import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, waitFor } from '../chain/rpc.js';
 import { logTail, mkdirPrivate } from './devnetProcess.js';
-import { readDevnetState, writeDevnetState, isDevnetNodeRunning, type DevnetNodeState, type DevnetState } from './devnetState.js';
+import { readDevnetState, writeDevnetState, isDevnetNodeRunning, stateFileOf, type DevnetNodeState, type DevnetState } from './devnetState.js';
 import { generateNetwork, writeNetwork } from './generate.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
@@ -58,13 +58,26 @@ const GOVERNANCE_VOTING_PERIOD = 3600;
 export const BESU_DEVNET_JAVA_OPTS = '-Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
 
 /**
- * Launch delay for `nodes` Besu nodes starting together: on an idle 2-core machine each opens
- * JSON-RPC in 15-30 s and peers a few seconds later, and block 1 should be due only after that.
- * A busier machine starts them proportionally slower (load average per core), up to 5 minutes.
+ * First launch delay for `nodes` Besu nodes starting together: on an idle 2-core machine each
+ * opens JSON-RPC in 15-30 s and peers a few seconds later, and block 1 should be due only after
+ * that. A busy machine (load average above 2 per core) gets proportionally more, up to 5 minutes
+ * (five nodes took 24 s to open JSON-RPC at load 12, over 2 minutes at load 30). A Clique launch
+ * missed anyway is done again with twice the delay (startBesuDevnet).
  */
 export function launchDelayFor(nodes: number, load = loadavg()[0] ?? 0, cores = availableParallelism()): number {
-  return Math.round(Math.min(300, (20 + 5 * nodes) * Math.max(1, load / cores)));
+  return Math.round(Math.min(300, (20 + 4 * nodes) * Math.max(1, load / cores / 2)));
 }
+
+/** Launches of a new devnet before giving up on the launch time (the last one waits regardless). */
+export const MAX_LAUNCHES = 3;
+
+/**
+ * A Clique node was not up and peered by the genesis launch time: the devnet is generated again
+ * (a Clique signer alone at the launch time seals its own block 1, and competing first blocks
+ * stall the chain). QBFT cannot fork that way (a block needs 3 of 4 validators): a late QBFT
+ * node only delays the first block, and the launch stands.
+ */
+class MissedLaunch extends Error {}
 
 interface Layout {
   networkDir: string;
@@ -107,7 +120,7 @@ export function besuArgs(n: Pick<DevnetNodeState, 'configFile' | 'authPort'>): s
   ];
 }
 
-function createBesuDevnet(dir: string, o: BesuDevnetOptions, besu: string, besuVersion: string): DevnetState {
+function createBesuDevnet(dir: string, o: BesuDevnetOptions, besu: string, besuVersion: string, launchAt: number): DevnetState {
   const L = layoutOf(dir);
   const funded = Array.from({ length: o.fundedAccounts }, (_, i) =>
     o.seed !== undefined ? derivedPrivateKey(o.seed, `funded:${i}`) : randomPrivateKey(),
@@ -123,7 +136,7 @@ function createBesuDevnet(dir: string, o: BesuDevnetOptions, besu: string, besuV
       epoch: 30000,
       gasLimit: 30_000_000,
       // the chain starts once every node is up and peered (a coordinated launch, see spec.ts)
-      genesisTimestamp: Math.floor(Date.now() / 1000) + (o.launchDelaySeconds ?? launchDelayFor(o.validators + o.members)),
+      genesisTimestamp: launchAt,
       ...(o.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: o.requestTimeoutSeconds } : {}),
       validators: Array.from({ length: o.validators }, (_, i) => node(`v${i}`, i)),
       members: Array.from({ length: o.members }, (_, j) => node(`m${j}`, o.validators + j)),
@@ -181,12 +194,18 @@ function createBesuDevnet(dir: string, o: BesuDevnetOptions, besu: string, besuV
   };
 }
 
-/** Start (or restart, keeping the chain) a Besu devnet in `dir`. */
+/**
+ * Start (or restart, keeping the chain) a Besu devnet in `dir`. A new devnet is generated with a
+ * launch time (the genesis timestamp) far enough ahead for every node to start and peer first;
+ * Clique: if a node is not peered by then, the nodes are stopped, the files this call wrote
+ * removed, and the devnet generated again with twice the delay (at most MAX_LAUNCHES launches;
+ * the last one does not give up at the launch time).
+ */
 export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> {
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
   const L = layoutOf(dir);
-  let state = readDevnetState(dir);
+  const state = readDevnetState(dir);
   const consensus = state?.consensus ?? opts.consensus;
   const besuVersion = BESU_VERSION_FOR[consensus];
   const besu = opts.besu ?? findBesu(besuVersion);
@@ -195,12 +214,36 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
     const running = state.nodes.filter(isDevnetNodeRunning);
     if (running.length > 0) throw new Error(`devnet in ${dir} is already running (${running.map((n) => n.name).join(', ')}); run "derchain devnet down --dir ${dir}" first`);
     state.besu = besu;
-  } else {
-    if (existsSync(L.networkDir)) throw new Error(`${L.networkDir} exists without devnet.json; use an empty --dir`);
-    state = createBesuDevnet(dir, opts, besu, besuVersion);
-    writeDevnetState(dir, state);
+    return runBesuDevnet(dir, state, opts, { launchAt: undefined, launches: 1, started: Date.now() });
   }
-  const st: DevnetState = state;
+  if (existsSync(L.networkDir)) throw new Error(`${L.networkDir} exists without devnet.json; use an empty --dir`);
+  const started = Date.now();
+  let delay = opts.launchDelaySeconds ?? launchDelayFor(opts.validators + opts.members);
+  for (let launches = 1; ; launches++, delay *= 2) {
+    const launchAt = Math.floor(Date.now() / 1000) + delay;
+    const created = createBesuDevnet(dir, opts, besu, besuVersion, launchAt);
+    writeDevnetState(dir, created);
+    try {
+      const checkLaunch = opts.consensus === 'clique' && launches < MAX_LAUNCHES;
+      return await runBesuDevnet(dir, created, opts, { launchAt: checkLaunch ? launchAt : undefined, launches, started });
+    } catch (e) {
+      if (!(e instanceof MissedLaunch)) throw e;
+      // only what this call wrote: the generated network, the funded keys, the logs, the state
+      for (const p of [L.networkDir, join(dir, 'keys'), join(dir, 'logs'), stateFileOf(dir)]) rmSync(p, { recursive: true, force: true });
+    }
+  }
+}
+
+interface Launch {
+  /** genesis timestamp a new devnet must be peered by (undefined: no such check) */
+  launchAt: number | undefined;
+  launches: number;
+  started: number;
+}
+
+async function runBesuDevnet(dir: string, st: DevnetState, opts: BesuDevnetOptions, launch: Launch): Promise<Devnet> {
+  const L = layoutOf(dir);
+  const consensus = st.consensus!;
   const children = new Map<number, ChildProcess>();
   const rpcTimeoutMs = opts.rpcTimeoutMs ?? 300_000;
 
@@ -227,15 +270,20 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
     writeDevnetState(dir, st);
   };
 
+  // the launch time of a new devnet has come (a node not yet up or peered has missed it)
+  const late = (): boolean => launch.launchAt !== undefined && Date.now() / 1000 >= launch.launchAt;
+
   // A node that exits during start-up (a refused genesis or config) fails with Besu's own words.
-  const waitRpc = async (i: number): Promise<void> => {
+  const waitRpc = async (i: number, atLaunch = false): Promise<'up' | 'late'> => {
     const n = st.nodes[i]!;
     try {
       const up = await waitFor(`${n.name} JSON-RPC at ${n.rpcUrl}`, rpcTimeoutMs, async () => {
         if (!isRunning(i)) return 'exited' as const;
+        if (atLaunch && late()) return 'late' as const;
         return (await blockNumberOf(n.rpcUrl)) >= 0 ? ('up' as const) : undefined;
       }, 500);
       if (up === 'exited') throw new Error(`Besu ${n.name} exited during start-up`);
+      return up;
     } catch (e) {
       throw new Error(`${(e as Error).message}${besuComplaints(n.logFile)}\n--- ${n.logFile} (tail) ---\n${logTail(n.logFile, 25)}`);
     }
@@ -265,18 +313,27 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
     await Promise.all(st.nodes.map((_, i) => stopNode(i)));
   };
 
-  const started = Date.now();
   try {
     // all nodes at once, each with its static peers: the validators find each other as soon as
     // their P2P ports open, which is what gets QBFT to its first block soonest
+    const spawnedAt = Date.now() / 1000;
     st.nodes.forEach((_, i) => spawnNode(i));
-    await Promise.all(st.nodes.map((_, i) => waitRpc(i)));
+    const up = await Promise.all(st.nodes.map((_, i) => waitRpc(i, true)));
     const validators = st.nodes.filter((n) => n.role !== 'member');
-    await Promise.all(
-      st.nodes.map((n) =>
-        waitFor(`${n.name} to peer`, 120_000, async () => ((await peerCountOf(n.rpcUrl)) >= (n.role === 'member' ? validators.length : validators.length - 1) ? true : undefined), 500),
-      ),
-    );
+    const peered = up.includes('late')
+      ? ['late' as const]
+      : await Promise.all(
+          st.nodes.map((n) =>
+            waitFor(`${n.name} to peer`, 120_000, async () => {
+              if (late()) return 'late' as const;
+              return (await peerCountOf(n.rpcUrl)) >= (n.role === 'member' ? validators.length : validators.length - 1) ? ('peered' as const) : undefined;
+            }, 500),
+          ),
+        );
+    if (peered.includes('late')) {
+      const behind = st.nodes.filter((_, i) => up[i] !== 'up' || peered[i] !== 'peered').map((n) => n.name);
+      throw new MissedLaunch(`launch ${launch.launches}: ${behind.join(', ')} not up and peered by the launch time, ${Math.round(launch.launchAt! - spawnedAt)} s after start`);
+    }
     const head = Math.max(...(await Promise.all(st.nodes.map((n) => blockNumberOf(n.rpcUrl)))));
     const settled = head + 2;
     await waitFor(`the nodes to agree on block ${settled}`, 300_000, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
@@ -284,7 +341,7 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
     await stop();
     throw e;
   }
-  const startupSeconds = (Date.now() - started) / 1000;
+  const startupSeconds = (Date.now() - launch.started) / 1000;
 
   const fundedKeysHex = JSON.parse(readFileSync(L.fundedKeysFile, 'utf8')) as `0x${string}`[];
   const nodes: DevnetNode[] = st.nodes.map((n, i) => ({
@@ -308,6 +365,7 @@ export async function startBesuDevnet(opts: BesuDevnetOptions): Promise<Devnet> 
     enodes: validatorNodes.map((n) => n.enode),
     nodes,
     startupSeconds,
+    launches: launch.launches,
     fundedKeyHex: fundedKeysHex[0]!,
     fundedKeysHex,
     stopNode,

@@ -82,6 +82,8 @@ export interface Devnet {
   nodes: DevnetNode[];
   /** from the first node's start to the nodes agreeing on a block, s */
   startupSeconds: number;
+  /** Besu: launches it took (a node that missed the genesis launch time makes it generate again) */
+  launches?: number;
   /** Secret: a pre-funded account's key (0x-prefixed). */
   fundedKeyHex: `0x${string}`;
   fundedKeysHex: `0x${string}`[];

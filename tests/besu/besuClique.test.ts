@@ -5,10 +5,8 @@
 // as a fifth validator by a governance majority (it seals) and remove it again. One network
 // serves the whole file. Needs the Besu build (npm run setup:test).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'smol-toml';
 import { getAddress, type Address, type Hex } from 'viem';
 import { blockNumberOf, connectNode, nodesAgreeOnBlock, rpcCall, waitFor } from '../../chain/rpc.js';
@@ -16,10 +14,9 @@ import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { sortSigners } from '../../network-config/extraData.js';
-import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet, itFull } from './besuNetwork.js';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', '..', 'bin', 'derchain.mjs');
+import { register as registerDevnet } from '../../cli/commands/devnet.js';
+import { runCli } from '../governance/cliInProcess.js';
+import { InProcessBridge, pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet } from './besuNetwork.js';
 
 
 describe('Besu 26.2.0 Clique: four validators from the generated files', function () {
@@ -75,10 +72,10 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
     assert.equal(sealers.size, 4, `sealers from block ${from}: ${JSON.stringify([...sealers])}`);
   });
 
-  // Not yet green on an idle machine (no complete run this session): runs only with DERCHAIN_BESU_FULL=1.
-  itFull('`derchain devnet status` shows client and version, height, peers and the validator set', async () => {
-    const { stdout } = await run(process.execPath, [CLI, 'devnet', 'status', '--dir', t.dir, '--json'], { timeout: 240_000 });
-    const st = JSON.parse(stdout) as { client: string; consensus: string; nodes: { name: string; running: boolean; clientVersion?: string; blockNumber?: number; peers?: number; validators?: string[] }[] };
+  it('`derchain devnet status` shows client and version, height, peers and the validator set', async () => {
+    const json = await runCli(registerDevnet, ['devnet', 'status', '--dir', t.dir, '--json']);
+    assert.equal(json.exitCode, 0, json.stderr);
+    const st = JSON.parse(json.stdout) as { client: string; consensus: string; nodes: { name: string; running: boolean; clientVersion?: string; blockNumber?: number; peers?: number; validators?: string[] }[] };
     assert.equal(st.client, 'besu');
     assert.equal(st.consensus, 'clique');
     assert.equal(st.nodes.length, 5);
@@ -88,16 +85,18 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
       assert.ok((n.blockNumber ?? 0) > 0 && (n.peers ?? 0) >= 3, `${n.name}: block ${n.blockNumber}, ${n.peers} peers`);
       assert.deepEqual(n.validators?.map((a) => a.toLowerCase()), sortSigners(t.net.signers));
     }
-    const table = (await run(process.execPath, [CLI, 'devnet', 'status', '--dir', t.dir], { timeout: 240_000 })).stdout;
-    assert.match(table, /besu\/v26\.2\.0/);
+    const table = await runCli(registerDevnet, ['devnet', 'status', '--dir', t.dir]);
+    assert.equal(table.exitCode, 0, table.stderr);
+    assert.match(table.stdout, /chain \d+, besu clique/);
+    assert.equal(table.stdout.match(/besu\/v26\.2\.0/g)?.length, 5);
+    assert.match(table.stdout, /validator set \(4, clique_getSigners\)/);
   });
 
-  // Not yet green on an idle machine (no complete run this session): runs only with DERCHAIN_BESU_FULL=1.
-  itFull('the pilot runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
+  it('the pilot runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
     const { net } = t;
     const r = await pilotWithValidatorOutage(net);
     console.log(`      pilot on Besu Clique: ${r.result.iterations} iterations, ${r.result.blocks} blocks, ${r.result.seconds.toFixed(1)} s on chain`);
-    assert.equal(r.result.converged, true, `round status ${r.result.status}`);
+    assert.equal(r.result.converged, true, `round status ${r.result.status}; pilot warnings:\n${r.warnings}`);
     assert.deepEqual(r.result.replay.mismatches, []);
     assert.equal(r.result.matchesInMemory, true, r.result.inMemoryMismatch);
     assert.equal(r.stoppedAt, 1);
@@ -109,8 +108,27 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
     await waitFor(`restarted validator and node 0 to agree on block ${head}`, 30_000, () => nodesAgreeOnBlock([net.rpcUrls[3]!, net.rpcUrls[0]!], head), 500);
   });
 
-  // Not yet green on an idle machine (no complete run this session): runs only with DERCHAIN_BESU_FULL=1.
-  itFull('governance adds the member node as a fifth validator through the bridges (it seals), then removes it', async () => {
+  it('a transaction sent to one node is sealed by the others too, with the base fee below Besu\'s default min-gas-price (1000 wei)', async () => {
+    const { net } = t;
+    const url = net.rpcUrls[3]!; // v3 serves no pilot agent
+    // empty blocks lower the London base fee by 1/8 each: from 1 gwei it passes 1000 wei near block 104
+    await waitFor('a base fee below 1000 wei', 240_000, async () => {
+      const b = await rpcCall<{ baseFeePerGas: Hex }>(url, 'eth_getBlockByNumber', ['latest', false]);
+      return BigInt(b.baseFeePerGas) < 1000n ? true : undefined;
+    }, 1000);
+    const { publicClient, walletClient } = await connectNode(url, net.fundedKeysHex[3]!);
+    const clique = new CliqueRpc(url);
+    const sealers: Address[] = [];
+    for (let k = 0; k < 3; k++) {
+      const hash = await walletClient!.sendTransaction({ to: walletClient!.account.address, value: 1n });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash, timeout: 60_000 });
+      sealers.push(await clique.sealerOf(receipt.blockNumber));
+    }
+    // the node's own sealer only, with Besu's default min-gas-price: its peers refuse the relayed transaction
+    assert.ok(sealers.some((s) => s !== getAddress(net.signers[3]!)), `all three sealed by v3 itself: ${sealers.join(', ')}`);
+  });
+
+  it('governance adds the member node as a fifth validator through the bridges (it seals), then removes it', async () => {
     const { net } = t;
     const joiner = net.nodes.find((n) => n.role === 'member')!;
     const fifth = getAddress(joiner.address) as Address;

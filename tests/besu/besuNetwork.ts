@@ -2,7 +2,7 @@
 // once), the pilot run with one validator stopped mid-round and restarted, and in-process
 // validator bridges whose log lines are collected. Besu comes from the shared build
 // (npm run setup:test); a missing build fails with the command that makes it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -51,7 +51,8 @@ async function startOnce(o: NetShape): Promise<BesuTestNet> {
       seed: o.seed,
       besu,
     });
-    console.log(`      Besu ${net.clientVersion} ${o.consensus}${o.validatorSelection === 'contract' ? ' (contract mode)' : ''}: ${nodes} nodes up and agreeing in ${net.startupSeconds.toFixed(1)} s`);
+    const launches = (net.launches ?? 1) > 1 ? ` (${net.launches} launches: a node missed the launch time)` : '';
+    console.log(`      Besu ${net.clientVersion} ${o.consensus}${o.validatorSelection === 'contract' ? ' (contract mode)' : ''}: ${nodes} nodes up and agreeing in ${net.startupSeconds.toFixed(1)} s${launches}`);
     return {
       net,
       dir,
@@ -68,6 +69,8 @@ async function startOnce(o: NetShape): Promise<BesuTestNet> {
 
 export interface OutageRun {
   result: PilotResult;
+  /** the pilot log's warnings and errors (the agents' included), last 15, for failure messages */
+  warnings: string;
   stoppedAt: number;
   restartedAt: number;
   headAtStop: number;
@@ -78,6 +81,7 @@ export interface OutageRun {
 /**
  * The pilot (3 prosumers; agent k on validator k % 4, so validator 3 serves no agent) with
  * validator `victim` stopped after iteration 1 and started again after iteration `restartAt`.
+ * The pilot's log (the agents' warnings and errors included) goes to DIR/pilot.log.
  */
 export async function pilotWithValidatorOutage(net: Devnet, victim = 3, restartAt = 8): Promise<OutageRun> {
   const { scenario } = loadScenario({ generator: true, prosumers: 3, days: 1, seed: 3 });
@@ -86,7 +90,7 @@ export async function pilotWithValidatorOutage(net: Devnet, victim = 3, restartA
   const run = { stoppedAt: 0, restartedAt: 0, headAtStop: 0, headAtRestart: 0, downUntilRestart: false };
   const result = await runPilot({
     scenario,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: 'debug' }, pino.destination({ dest: join(net.dir, 'pilot.log'), sync: true })),
     rpcUrls: net.rpcUrls,
     operatorKey: net.fundedKeyHex,
     blockTime: 1,
@@ -108,7 +112,8 @@ export async function pilotWithValidatorOutage(net: Devnet, victim = 3, restartA
   });
   await stopping;
   await restarting;
-  return { result, ...run };
+  const warnings = readFileSync(join(net.dir, 'pilot.log'), 'utf8').split('\n').filter((l) => /"level":(40|50|60)|\\"level\\":(40|50|60)/.test(l)).slice(-15).join('\n');
+  return { result, warnings, ...run };
 }
 
 export interface BridgeLine {

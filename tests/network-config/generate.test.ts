@@ -89,6 +89,7 @@ describe('generateNetwork', () => {
       assert.deepEqual(c['host-allowlist'], ['localhost', '127.0.0.1', n.host]);
       assert.equal(c['permissions-nodes-config-file-enabled'], true);
       assert.equal(c['sync-mode'], 'FULL');
+      assert.equal(c['min-gas-price'], 0, 'a free-gas consortium: peers must accept each other\'s relayed transactions');
       assert.deepEqual(c['rpc-http-api'], ['ETH', 'NET', 'WEB3', 'TXPOOL', 'CLIQUE']);
       assert.doesNotMatch(n.files['config.toml'], /0\.0\.0\.0|"\*"/);
       const perm = parseToml(n.files['permissions_config.toml']) as { 'nodes-allowlist': string[] };
