@@ -120,6 +120,8 @@ export interface AnvilOptions {
 export interface ChainExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** true when stop() asked for it; false for a crash or a kill from outside */
+  requested: boolean;
 }
 
 export interface AnvilHandle {
@@ -151,14 +153,15 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
       stderr = (stderr + d.toString()).slice(-2000);
     });
     let exited = false;
+    let requested = false;
     const exitedPromise = new Promise<ChainExit>((resolve) => {
       child.once('exit', (code, signal) => {
         exited = true;
-        resolve({ code, signal });
+        resolve({ code, signal, requested });
       });
       child.once('error', () => {
         exited = true;
-        resolve({ code: null, signal: null });
+        resolve({ code: null, signal: null, requested });
       });
     });
     const rpcUrl = `http://127.0.0.1:${port}`;
@@ -167,6 +170,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
       if (await rpcAnswers(rpcUrl)) {
         const stop = async (): Promise<void> => {
           if (exited) return;
+          requested = true;
           child.kill('SIGTERM');
           const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
           timer.unref();

@@ -39,8 +39,12 @@ async function pilot(flags: PilotFlags): Promise<void> {
   const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
-  if (parsed.market === 'pool' && (flags.transport ?? 'rpc') !== 'rpc') return pilotRadio(flags, parsed, log);
-  if (parsed.market === 'pool') return pilotPool(flags, parsed, log);
+  if (parsed.market === 'pool' && (flags.transport ?? 'rpc') !== 'rpc') {
+    if (parsed.rolling > 0) throw new DerchainInputError('--rolling runs with --transport rpc only (the radio pilot clears one round)', { field: 'rolling' });
+    return pilotRadio(flags, parsed, log);
+  }
+  if (parsed.market === 'pool') return pilotPool(flags, parsed, log, LIMITS);
+  if ((flags.transport ?? 'rpc') !== 'rpc') throw new DerchainInputError('--transport lorawan|coap carries the pool market\'s rows; the bilateral market runs over rpc only', { field: 'transport' });
   if (scenario.prosumers.length > BILATERAL_MAX_PROSUMERS) {
     throw new DerchainInputError(`the bilateral market takes at most ${BILATERAL_MAX_PROSUMERS} prosumers (got ${scenario.prosumers.length}); use --market pool`, { field: 'prosumers' });
   }
@@ -145,6 +149,7 @@ Examples:
   $ derchain pilot --transport coap                     # meters over CoAP (NB-IoT path) on loopback UDP
   $ derchain pilot --prosumers 1000 --generator --json  # 1000 households in 4 agent processes, relayed batches of 10
   $ derchain pilot --json --prosumers 5                 # one JSON object on stdout
+  $ derchain pilot --rolling 2 --prosumers 3            # then 2 hourly re-clears on the same contract, warm-started
   $ derchain pilot --block-time 1 --out out/pilot-1s    # real 1 s block period
   $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key
 `,
