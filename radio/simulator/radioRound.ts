@@ -247,62 +247,66 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     },
   });
   let uplinksBeforeRestart = 0;
-  // meters boot (JOIN first), the relay takes up the round and broadcasts its opening prices
-  await sim.start();
-  await relay.start(round);
-  await sim.o.settle();
-  await sim.drainInbox();
-  const t0 = sim.now;
-  for (let guard = 0; guard < 1_000_000 && !relay.roundEnded; guard++) {
-    if (o.restartRelayAt && restarts === 0 && relay.openIteration === o.restartRelayAt.iteration) {
-      rowsThisIteration = Object.keys(relay.store.state.pending).length + relay.store.state.accepted.length;
-      if (rowsThisIteration >= o.restartRelayAt.afterRows) {
-        // kill: drop the MQTT session without a clean close, forget the object
-        upClient.end(true);
-        uplinksBeforeRestart += relay.stats.uplinks;
-        relay = makeRelay();
-        restarts++;
-        await relay.start(round);
-        upClient = await attachWith(relay);
-      }
-    }
-    if (sim.pendingEvents > 0) {
-      await sim.step();
-      continue;
-    }
-    const d = relay.deadline;
-    if (d === undefined) break;
-    sim.advanceTo(d);
-    await relay.tick();
+  try {
+    // meters boot (JOIN first), the relay takes up the round and broadcasts its opening prices
+    await sim.start();
+    await relay.start(round);
     await sim.o.settle();
     await sim.drainInbox();
+    const t0 = sim.now;
+    for (let guard = 0; guard < 1_000_000 && !relay.roundEnded; guard++) {
+      if (o.restartRelayAt && restarts === 0 && relay.openIteration === o.restartRelayAt.iteration) {
+        rowsThisIteration = Object.keys(relay.store.state.pending).length + relay.store.state.accepted.length;
+        if (rowsThisIteration >= o.restartRelayAt.afterRows) {
+          // kill: drop the MQTT session without a clean close, forget the object
+          upClient.end(true);
+          uplinksBeforeRestart += relay.stats.uplinks;
+          relay = makeRelay();
+          restarts++;
+          await relay.start(round);
+          upClient = await attachWith(relay);
+        }
+      }
+      if (sim.pendingEvents > 0) {
+        await sim.step();
+        continue;
+      }
+      const d = relay.deadline;
+      if (d === undefined) break;
+      sim.advanceTo(d);
+      await relay.tick();
+      await sim.o.settle();
+      await sim.drainInbox();
+    }
+    const prog = await chain.progress(round);
+    const finalClearing = await chain.clearing(round, prog.iteration);
+    // the rows the coordinator holds (the relay's record of what was counted)
+    const rows: Int16Array[] = participants.map((_, i) => {
+      const h = relay.store.state.lastRows[String(i)];
+      return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
+    });
+    const result: RadioRoundResult = {
+      iterations: prog.iteration,
+      status: prog.status,
+      simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
+      clearingTimesMs: clearingTimes.map((t) => t - t0),
+      prices: Array.from(finalClearing.prices),
+      rows,
+      devices: sim.deviceStats(),
+      gateways: sim.gatewayStatsList(),
+      dutyCycle: sim.ledger.usage(sim.now),
+      relay: { ...relay.stats },
+      relayRestarts: restarts,
+      relayLog,
+      meterKeys: keys,
+      participants,
+      relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
+    };
+    return result;
+  } finally {
+    // also when the chain or the relay failed: a broker left open keeps the process alive
+    upClient.end(true);
+    await Promise.all([downClient.endAsync(), simClient.endAsync()]);
+    await broker.close();
   }
-  const prog = await chain.progress(round);
-  const finalClearing = await chain.clearing(round, prog.iteration);
-  // the rows the coordinator holds (the relay's record of what was counted)
-  const rows: Int16Array[] = participants.map((_, i) => {
-    const h = relay.store.state.lastRows[String(i)];
-    return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
-  });
-  const result: RadioRoundResult = {
-    iterations: prog.iteration,
-    status: prog.status,
-    simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
-    clearingTimesMs: clearingTimes.map((t) => t - t0),
-    prices: Array.from(finalClearing.prices),
-    rows,
-    devices: sim.deviceStats(),
-    gateways: sim.gatewayStatsList(),
-    dutyCycle: sim.ledger.usage(sim.now),
-    relay: { ...relay.stats },
-    relayRestarts: restarts,
-    relayLog,
-    meterKeys: keys,
-    participants,
-    relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
-  };
-  upClient.end(true);
-  await Promise.all([downClient.endAsync(), simClient.endAsync()]);
-  await broker.close();
-  return result;
 }
