@@ -48,7 +48,7 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
     scenario,
     transport,
     pool: poolOptions,
-    ...(flags.rpc && flags.rpc.length ? { rpcUrls: flags.rpc } : {}),
+    ...(flags.rpc?.length ? { rpcUrls: flags.rpc } : {}),
     ...(operatorKey ? { operatorKey } : {}),
     region,
     spreadingFactors: spreadingFactors as SpreadingFactor[],

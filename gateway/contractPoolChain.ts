@@ -164,9 +164,10 @@ export class ContractPoolChain implements PoolChainPort {
     if (p.status !== POOL_STATUS.open || p.iteration !== iteration) return;
     const pc = this.client.publicClient;
     const head = await pc.getBlockNumber({ cacheTime: 0 });
-    if (head < p.deadlineBlock) {
+    // the contract closes once block.number > deadlineBlock (and the call is simulated on the head)
+    if (head <= p.deadlineBlock) {
       if (!this.o.mineToDeadline) return; // not yet on chain; the relay ticks again
-      await pc.request({ method: 'anvil_mine' as never, params: [`0x${(p.deadlineBlock - head).toString(16)}`] as never });
+      await pc.request({ method: 'anvil_mine' as never, params: [`0x${(p.deadlineBlock - head + 1n).toString(16)}`] as never });
     }
     const w = await this.client.closeIteration(round, iteration);
     this.gasPaid += w.gasUsed;

@@ -97,7 +97,8 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
       minIterations: cfg.minIterations,
       maxIterations: cfg.maxIterations,
       // the relay's deadline (simulated time) decides; on anvil it mines up to this block first
-      deadlineBlocks: pc.anvil ? 10_000 : 600,
+      // (an iteration takes about N / 10 batch blocks; mining thousands of blocks timed out at N = 100)
+      deadlineBlocks: pc.anvil ? 20 + Math.ceil(n / 5) : 600,
       slotSeconds: Math.round(scenario.dtHours * 3600),
       initialPrices: encodeSlice(radioInitialPrices(scenario)),
     });

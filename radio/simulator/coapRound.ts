@@ -4,6 +4,9 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
 import { setupPool, type PoolOptions } from '../../admm/poolEngine.js';
+import type { PoolConfig } from '../../admm/poolStep.js';
+import type { PoolDomainRef } from '../../contracts/poolRow.js';
+import type { LocalAccount } from 'viem';
 import { decodeRow } from '../../contracts/poolRow.js';
 import { blockContext } from '../../model/socialProblem.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -35,42 +38,10 @@ export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: 
   const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
   await relay.start(round);
   const endpoint = await startCoapEndpoint(relay, { log: o.log });
-  const ctx = blockContext(sc);
   const t0 = Date.now();
   let requests = 0;
   try {
-    await Promise.all(
-      sc.prosumers.map(async (prosumer, i) => {
-        const meter = new PoolMeter({
-          account: accounts[i]!,
-          domain: chain.domain,
-          round,
-          participant: i,
-          params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
-        });
-        const link = new CoapMeterLink({ port: endpoint.port, blockSzx: o.blockSzx ?? 2 });
-        let next: Uint8Array | undefined;
-        while (meter.phase !== 'done') {
-          const c = next ?? (await link.clearing(meter.nextClearing));
-          requests++;
-          next = undefined;
-          if (c === undefined) {
-            await new Promise((r) => setTimeout(r, 20));
-            continue;
-          }
-          const m = decodeMessage(c);
-          if (m.type !== 'clearing') throw new Error('not a clearing');
-          const row = await meter.onClearing(m);
-          if (row === undefined) continue;
-          const latest = await link.post(row);
-          requests++;
-          if (latest.length > 0) {
-            const l = decodeMessage(latest);
-            if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
-          }
-        }
-      }),
-    );
+    requests = await runCoapMeters({ scenario: sc, cfg, accounts, domain: chain.domain, round, port: endpoint.port, blockSzx: o.blockSzx ?? 2 });
   } finally {
     await endpoint.close();
   }
@@ -87,4 +58,49 @@ export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: 
     requests,
     wallMs: Date.now() - t0,
   };
+}
+
+/**
+ * N meters over CoAP until the round's final clearing: each asks for the clearing it needs, solves,
+ * signs and posts its row, and takes the next clearing from the piggybacked response when it is
+ * there. Returns the number of CoAP requests.
+ */
+export async function runCoapMeters(o: { scenario: Scenario; cfg: PoolConfig; accounts: LocalAccount[]; domain: PoolDomainRef; round: bigint; port: number; blockSzx?: number }): Promise<number> {
+  const sc = o.scenario;
+  const { cfg, round } = o;
+  const ctx = blockContext(sc);
+  let requests = 0;
+  await Promise.all(
+    sc.prosumers.map(async (prosumer, i) => {
+      const meter = new PoolMeter({
+        account: o.accounts[i]!,
+        domain: o.domain,
+        round,
+        participant: i,
+        params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
+      });
+      const link = new CoapMeterLink({ port: o.port, blockSzx: o.blockSzx ?? 2 });
+      let next: Uint8Array | undefined;
+      while (meter.phase !== 'done') {
+        const c = next ?? (await link.clearing(meter.nextClearing));
+        requests++;
+        next = undefined;
+        if (c === undefined) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const m = decodeMessage(c);
+        if (m.type !== 'clearing') throw new Error('not a clearing');
+        const row = await meter.onClearing(m);
+        if (row === undefined) continue;
+        const latest = await link.post(row);
+        requests++;
+        if (latest.length > 0) {
+          const l = decodeMessage(latest);
+          if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
+        }
+      }
+    }),
+  );
+  return requests;
 }
