@@ -50,7 +50,7 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     scenario: full,
     ...(hours > 0 ? { rolling: { hours, window: scenario.horizon } } : {}),
     pool: { alpha: pool.alpha, epsPrimal: pool.epsPrimal, epsDual: pool.epsDual, maxIterations: pool.maxIterations, ...(pool.rho !== undefined ? { rho: pool.rho } : {}) },
-    ...(flags.rpc && flags.rpc.length ? { rpcUrls: flags.rpc } : {}),
+    ...(flags.rpc?.length ? { rpcUrls: flags.rpc } : {}),
     ...(operatorKey ? { operatorKey } : {}),
     blockTime,
     ...(deadlineBlocks !== undefined ? { deadlineBlocks } : {}),
@@ -62,7 +62,7 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     inMemoryReport: n <= IN_MEMORY_MAX,
     log,
     onIteration: (it) =>
-      log.info({ round: String(it.round), iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
+      log.info({ progress: true, round: String(it.round), iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
   });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);

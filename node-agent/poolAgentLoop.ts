@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { Address, Hex, LocalAccount } from 'viem';
 import { applyPoolClearing, initialPoolAgentState, poolAgentRow, recordSubmission, type PoolAgentParams, type PoolAgentState } from '../admm/poolAgentStep.js';
 import type { ProsumerSchedule } from '../admm/types.js';
-import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import { POOL_STATUS, type PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
 import { decodeRow, encodeRow, makeSignedPoolRow, type SignedPoolRow } from '../contracts/poolRow.js';
 import type { AgentData } from './agentData.js';
 import type { PoolChainView } from './poolChainView.js';
@@ -199,11 +199,15 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
     const k = p.iteration;
     if (applied === k - 1 && sentFor.some((s) => s < k)) {
       const signed: SignedPoolRow[] = [];
+      const t0 = performance.now();
+      let solveMs = 0;
       for (let i = 0; i < n; i++) {
         if (sentFor[i]! >= k) continue;
         sentFor[i] = k;
         const h = o.households[i]!;
+        const ts = performance.now();
         const out = poolAgentRow(params[i]!, states[i]!, prices);
+        solveMs += performance.now() - ts;
         const row = encodeRow(out.row);
         const prevRow: Hex = hasRow[i] ? encodeRow(states[i]!.lastRow) : '0x';
         pending[i] = { row: out.row, schedule: out.schedule };
@@ -223,6 +227,7 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
         await o.relay(k, signed, round);
         submissions += signed.length;
       }
+      log.info({ round: String(round), iteration: k, rows: signed.length || n, solveMs: Math.round(solveMs), totalMs: Math.round(performance.now() - t0) }, 'rows sent');
       continue;
     }
     await sleep(pollMs);
