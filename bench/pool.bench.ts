@@ -9,17 +9,25 @@
 // On the real days it also re-clears the UNSHIFTED window warm-started from its own clearing: that
 // isolates the warm-start mechanics (prices + targets) from the change a one-slot shift brings.
 //   npm run bench -- pool          (BENCH_QUICK=1 skips N = 1000; POOL_ROLLING=H re-clears, default 3)
+//   POOL_TERMINAL=off                    the rolling windows without the battery end condition (diagnosis)
+//   POOL_SWEEP=1 npm run bench -- pool   only the tuning sweep: on the four real days, for alpha 1.3-1.8
+//   and rho x 1.5, 2, 3, iterations 1-10 with the stop off: relative gap / largest slot
+//   imbalance per household (W) / dual residual per entry (milli-currency/kWh) at each iteration.
 // The extract is found as `simulate` finds it (DERCHAIN_DATA_DIR or ../shared/data).
-import { DEFAULT_POOL_OPTIONS, runPool, setupPool, type PoolResult } from '../admm/poolEngine.js';
+import { relativeGapTo } from '../admm/engine.js';
+import { DEFAULT_POOL_OPTIONS, runPool, setupPool, type PoolOptions, type PoolResult } from '../admm/poolEngine.js';
 import { firstStayingWithin, runPoolRolling, type RollingStep } from '../admm/poolRolling.js';
 import { locateExtract } from '../data/dataLocation.js';
 import { loadScenario } from '../data/loadScenario.js';
 import type { Scenario } from '../model/scenario.js';
+import { solveCentralized } from '../model/socialProblem.js';
 
 const REAL_DAYS = ['2016-08-08', '2016-09-12', '2016-11-14', '2017-01-23'];
 
 function rollingSteps(scenario: Scenario, hours: number): RollingStep[] {
-  return hours > 0 ? runPoolRolling(scenario, { hours, window: 24 }).steps.slice(1) : [];
+  // POOL_TERMINAL=off: the windows drop the battery end condition e[T] >= e[0] (diagnosis only)
+  const sc = process.env.POOL_TERMINAL === 'off' ? { ...scenario, options: { ...scenario.options, terminalEnergy: false } } : scenario;
+  return hours > 0 ? runPoolRolling(sc, { hours, window: 24 }).steps.slice(1) : [];
 }
 
 function rollingText(steps: RollingStep[]): string {
@@ -78,7 +86,44 @@ function line(label: string, r: PoolResult, rolling: string): void {
   );
 }
 
+const SWEEP: Partial<PoolOptions>[] = [
+  { alpha: 1.3 },
+  { alpha: 1.4 },
+  { alpha: 1.5 },
+  { alpha: 1.6 },
+  { alpha: 1.8 },
+  { rhoScale: 1.5, alpha: 1.6 },
+  { rhoScale: 2, alpha: 1.6 },
+  { rhoScale: 3, alpha: 1.6 },
+  { rhoScale: 2, alpha: 1.4 },
+  { rhoScale: 2, alpha: 1.8 },
+];
+
+function sweep(extract: string): void {
+  for (const day of REAL_DAYS) {
+    const sc = loadScenario({ data: extract, prosumers: 10, start: day, days: 1 }).scenario;
+    const central = solveCentralized(sc);
+    const n = sc.prosumers.length;
+    for (const o of SWEEP) {
+      const p = setupPool(sc, { ...o, centralized: false, epsPrimal: 0, epsDual: 0, maxIterations: 10 });
+      const cells: string[] = [];
+      for (const it of p.iterations()) {
+        const r = it.record;
+        const gap = relativeGapTo(r.objective, central);
+        cells.push(`${r.iteration}:${gap.toExponential(0)}/${((1000 * (r.largestImbalanceKw ?? Number.NaN)) / n).toFixed(0)}W/${((1000 * r.dualResidual) / Math.sqrt(n * sc.horizon)).toFixed(1)}m`);
+      }
+      console.log(`sweep ${day} rho x ${o.rhoScale ?? 1} alpha ${o.alpha ?? DEFAULT_POOL_OPTIONS.alpha}: ${cells.join(' ')}`);
+    }
+  }
+}
+
 export async function run(): Promise<void> {
+  if (process.env.POOL_SWEEP === '1') {
+    const extract = locateExtract();
+    if (!extract) throw new Error('POOL_SWEEP needs the real extract (set DERCHAIN_DATA_DIR)');
+    sweep(extract);
+    return;
+  }
   const quick = process.env.BENCH_QUICK === '1';
   const hours = Number(process.env.POOL_ROLLING ?? 3);
   const d = DEFAULT_POOL_OPTIONS;

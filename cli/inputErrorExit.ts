@@ -5,26 +5,27 @@
 // any other error goes on to the program's handler (exit 1).
 import { chainStopBehind } from '../chain/chainWatch.js';
 import { DerchainInputError } from '../errors/inputError.js';
+import { processIO, type CommandIO } from './commandIO.js';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_BAD_INPUT = 2;
 export const EXIT_CHAIN_STOPPED = 3;
 
-export function exitOnInputError<A extends unknown[]>(command: string, run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function exitOnInputError<A extends unknown[]>(command: string, run: (...args: A) => Promise<void>, io: CommandIO = processIO()): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await run(...args);
     } catch (err) {
       if (err instanceof DerchainInputError) {
-        process.stderr.write(`derchain ${command}: ${err.message}\n`);
-        process.exitCode = EXIT_BAD_INPUT;
+        io.stderr.write(`derchain ${command}: ${err.message}\n`);
+        io.setExitCode(EXIT_BAD_INPUT);
         return;
       }
       const stopped = chainStopBehind(err);
       if (stopped) {
-        process.stderr.write(`derchain ${command}: ${stopped.message}\n`);
-        process.exitCode = EXIT_CHAIN_STOPPED;
+        io.stderr.write(`derchain ${command}: ${stopped.message}\n`);
+        io.setExitCode(EXIT_CHAIN_STOPPED);
         return;
       }
       throw err;

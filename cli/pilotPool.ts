@@ -62,7 +62,7 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     inMemoryReport: n <= IN_MEMORY_MAX,
     log,
     onIteration: (it) =>
-      log.info({ round: String(it.round), iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
+      log.info({ progress: true, round: String(it.round), iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
   });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);

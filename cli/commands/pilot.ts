@@ -4,8 +4,7 @@
 // compares every iterate with the in-memory engine and writes the report with gas per iteration.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Hex } from 'viem';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { isConverged } from '../../admm/engine.js';
@@ -13,7 +12,9 @@ import { headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../operator/pilot.js';
+import { addJsonOption, addKeyFileOption, addRpcOption } from '../connectionOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
+import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { pilotPool } from '../pilotPool.js';
 import { pilotRadio, type RadioPilotFlags } from '../pilotRadio.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
@@ -28,6 +29,7 @@ export interface PilotFlags extends ScenarioFlags, RadioPilotFlags {
   submit?: string;
   batchSize?: string;
   householdsPerProcess?: string;
+  logFormat?: string;
 }
 
 /** the pool takes thousands of households; the bilateral contract at most 64 */
@@ -35,7 +37,16 @@ const LIMITS = { maxProsumers: 5000, maxDays: 7 };
 const BILATERAL_MAX_PROSUMERS = 64;
 
 async function pilot(flags: PilotFlags): Promise<void> {
-  const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+  const format = logFormatOf(flags.logFormat, process.stderr);
+  const logger = cliLogger({ name: 'derchain-pilot', format, stream: process.stderr, level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' });
+  try {
+    await runPilotCommand(flags, logger.log);
+  } finally {
+    logger.end();
+  }
+}
+
+async function runPilotCommand(flags: PilotFlags, log: Logger): Promise<void> {
   const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
@@ -54,14 +65,6 @@ async function pilot(flags: PilotFlags): Promise<void> {
   checkReportTarget(outDir);
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
-  const tty = process.stderr.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'pilot |{bar}| iteration {value} | primal² {primal} | gas {gas} | {duration}s', hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  bar?.start(admm.maxIterations, 0, { primal: '-', gas: '-' });
   const result = await runPilot({
     scenario,
     admm,
@@ -70,11 +73,9 @@ async function pilot(flags: PilotFlags): Promise<void> {
     blockTime,
     ...(deadlineBlocks !== undefined ? { deadlineBlocks } : {}),
     log,
-    onIteration: (it) => {
-      if (bar) bar.update(it.iteration, { primal: Number(it.primalSq).toExponential(2), gas: Number(it.gas).toLocaleString('en-US') });
-      else log.info({ iteration: it.iteration, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain');
-    },
-  }).finally(() => bar?.stop());
+    onIteration: (it) =>
+      log.info({ progress: true, iteration: it.iteration, of: admm.maxIterations, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain'),
+  });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);
   if (r) {
@@ -119,14 +120,16 @@ async function pilot(flags: PilotFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  addScenarioOptions(
+  const cmd = addScenarioOptions(
     program
       .command('pilot')
       .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract (pool by default, or bilateral), the households\' agents, report with gas'),
     LIMITS,
-  )
-    .option('--rpc <url...>', 'existing loopback node(s); agents are spread round-robin (default: start anvil)')
-    .option('--operator-key-file <file>', 'file with the funded operator key (with --rpc)')
+  );
+  addKeyFileOption(addRpcOption(cmd, { many: true, description: 'existing loopback node(s); agents are spread round-robin (default: start anvil)' }), {
+    flag: '--operator-key-file',
+    whose: "funded operator's (with --rpc)",
+  })
     .option('--block-time <s>', 'anvil block period in seconds (default: automine)')
     .option('--deadline-blocks <b>', 'blocks before a missing prosumer\'s row is filled in (bilateral: advance(); pool: its last row carried over)')
     .option('--submit <how>', 'pool: relay (the pilot batches the households\' signed rows, default) or own (each household sends its own transaction)')
@@ -137,8 +140,8 @@ export function register(program: Command): void {
     .option('--spreading-factors <list>', 'lorawan: spreading factors given to the meters round-robin (default 7,8,9)')
     .option('--uplink-loss <share>', 'lorawan: extra uplink frame loss, e.g. 0.1 (default 0)')
     .option('--region <name>', 'lorawan: EU868 (default) or US915')
-    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
-    .option('--json', 'print one JSON object on stdout')
+    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)');
+  addLogFormatOption(addJsonOption(cmd))
     .addHelpText(
       'after',
       `${DATA_HELP}

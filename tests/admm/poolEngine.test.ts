@@ -1,9 +1,10 @@
 // The in-memory pool engine (admm/poolEngine.ts) on a small generated case: it reaches the DCM
-// optimum, its balanced trades and settlement cancel exactly, a participant that misses iterations
+// optimum (and with the defaults stops on the residual rule within 1e-3 of it), its balanced trades
+// and settlement cancel exactly, a participant that misses iterations
 // is carried over and the round still converges, a warm start from the round's own end stops at once,
 // runs are bit-for-bit reproducible, and the rolling re-clears carry the executed slot over.
 import assert from 'node:assert/strict';
-import { runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
+import { DEFAULT_POOL_OPTIONS, runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
 import { runPoolRolling, shiftedWarmStart } from '../../admm/poolRolling.js';
 import { accumulateSubmission, closeIteration, openRound } from '../../admm/poolStep.js';
 import { loadScenario } from '../../data/loadScenario.js';
@@ -29,6 +30,15 @@ describe('pool engine', function () {
     const slot = tight.pool.largestImbalanceSlots[tight.history.length - 1];
     assert.equal(net[slot], Math.max(...net));
     assert.equal(net[slot] * tight.pool.resolutionKw, tight.pool.largestImbalanceKw);
+  });
+
+  it('with the default options the round ends on the residual rule, within 1e-3 of the optimum and N x epsPrimal of balance', () => {
+    const r = runPool(sc);
+    assert.equal(r.pool.status, 'converged');
+    assert.ok(r.stopRuleMet && r.converged);
+    assert.ok(r.relativeGap <= 1e-3, `relative gap ${r.relativeGap}`);
+    assert.ok(r.pool.largestImbalanceKw <= sc.prosumers.length * DEFAULT_POOL_OPTIONS.epsPrimal + 1e-12);
+    assert.equal(r.pool.alpha, DEFAULT_POOL_OPTIONS.alpha);
   });
 
   it('balanced trades cancel per slot and the settlement sums to zero exactly; the final rows replay through the spec', () => {
