@@ -97,6 +97,8 @@ export interface PoolOutcome {
   submittedTrades: number[][];
   /** largest |sum_i s_i[t]| before balancing, kW, at the final iteration */
   largestImbalanceKw: number;
+  /** per iteration (as `history`), the slot t holding the largest |sum_i s_i[t]| (first such slot) */
+  largestImbalanceSlots: number[];
   settlement: PoolSettlementLine[];
   /** the final integers, for replays: prices µcurrency/kWh, rows in steps, targets µkW */
   fixed: { prices: bigint[]; rows: number[][]; targets: bigint[][] };
@@ -111,6 +113,22 @@ export interface PoolIteration {
   record: IterationRecord;
   clearing: PoolClearing;
   schedules: ProsumerSchedule[];
+  /** the slot holding the largest |totals[t]| (community net before balancing) of this clearing (first such slot) */
+  largestImbalanceSlot: number;
+}
+
+/** The first slot holding the largest |values[t]|. */
+function largestSlot(values: BigInt64Array): number {
+  let best = 0;
+  let max = -1n;
+  for (let t = 0; t < values.length; t++) {
+    const a = values[t] < 0n ? -values[t] : values[t];
+    if (a > max) {
+      max = a;
+      best = t;
+    }
+  }
+  return best;
 }
 
 /** (max energy price - min feed-in tariff) / RMS(load - PV), currency/kWh per kW. */
@@ -240,7 +258,7 @@ export class PoolProblem {
         seconds: (performance.now() - t0) / 1000,
         largestImbalanceKw: Number(clearing.maxAbs) * res,
       };
-      yield { record, clearing, schedules: lastSchedules.map((s, i) => s ?? emptySchedule(this.scenario, i)) };
+      yield { record, clearing, schedules: lastSchedules.map((s, i) => s ?? emptySchedule(this.scenario, i)), largestImbalanceSlot: largestSlot(round.totals) };
     }
     final?.(round, agents);
   }
@@ -251,12 +269,14 @@ export class PoolProblem {
     const history: IterationRecord[] = [];
     let last: PoolIteration | null = null;
     let end: { state: PoolRoundState; agents: PoolAgentState[] } | null = null;
+    const slots: number[] = [];
     const t0 = performance.now();
     for (const it of this.iterations((state, agents) => (end = { state, agents }))) {
       history.push(it.record);
+      slots.push(it.largestImbalanceSlot);
       last = it;
     }
-    return this.assemble(history, last, end, central, (performance.now() - t0) / 1000);
+    return this.assemble(history, slots, last, end, central, (performance.now() - t0) / 1000);
   }
 
   /** As solve, yielding to the event loop after each iteration and reporting it. */
@@ -264,20 +284,23 @@ export class PoolProblem {
     const history: IterationRecord[] = [];
     let last: PoolIteration | null = null;
     let end: { state: PoolRoundState; agents: PoolAgentState[] } | null = null;
+    const slots: number[] = [];
     const t0 = performance.now();
     for (const it of this.iterations((state, agents) => (end = { state, agents }))) {
       history.push(it.record);
+      slots.push(it.largestImbalanceSlot);
       last = it;
       onProgress?.(it.record);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const seconds = (performance.now() - t0) / 1000;
     const central = this.options.centralized ? solveCentralized(this.scenario, this.options.backend ? { backend: this.options.backend } : {}) : null;
-    return this.assemble(history, last, end, central, seconds);
+    return this.assemble(history, slots, last, end, central, seconds);
   }
 
   private assemble(
     history: IterationRecord[],
+    slots: number[],
     last: PoolIteration | null,
     end: { state: PoolRoundState; agents: PoolAgentState[] } | null,
     central: CentralizedResult | null,
@@ -301,6 +324,7 @@ export class PoolProblem {
       balancedTrades: settled.trades.map((z) => Array.from(z, (v) => Number(v) / Number(SCALE))),
       submittedTrades: state.lastRows.map((row) => Array.from(row, (v) => v * res)),
       largestImbalanceKw: last.record.largestImbalanceKw ?? Number.NaN,
+      largestImbalanceSlots: slots,
       settlement: settled.amounts.map((a, i) => ({ id: sc.prosumers[i].id, amount: a.toString(), currency: settlementCurrency(a, sc.dtHours) })),
       fixed: {
         prices: Array.from(state.prices),

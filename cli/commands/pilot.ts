@@ -16,9 +16,10 @@ import { addJsonOption, addKeyFileOption, addRpcOption } from '../connectionOpti
 import { exitOnInputError } from '../inputErrorExit.js';
 import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { pilotPool } from '../pilotPool.js';
+import { pilotRadio, type RadioPilotFlags } from '../pilotRadio.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
-export interface PilotFlags extends ScenarioFlags {
+export interface PilotFlags extends ScenarioFlags, RadioPilotFlags {
   rpc?: string[];
   operatorKeyFile?: string;
   blockTime?: string;
@@ -49,7 +50,12 @@ async function runPilotCommand(flags: PilotFlags, log: Logger): Promise<void> {
   const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
-  if (parsed.market === 'pool') return pilotPool(flags, parsed, log);
+  if (parsed.market === 'pool' && (flags.transport ?? 'rpc') !== 'rpc') {
+    if (parsed.rolling > 0) throw new DerchainInputError('--rolling runs with --transport rpc only (the radio pilot clears one round)', { field: 'rolling' });
+    return pilotRadio(flags, parsed, log);
+  }
+  if (parsed.market === 'pool') return pilotPool(flags, parsed, log, LIMITS);
+  if ((flags.transport ?? 'rpc') !== 'rpc') throw new DerchainInputError('--transport lorawan|coap carries the pool market\'s rows; the bilateral market runs over rpc only', { field: 'transport' });
   if (scenario.prosumers.length > BILATERAL_MAX_PROSUMERS) {
     throw new DerchainInputError(`the bilateral market takes at most ${BILATERAL_MAX_PROSUMERS} prosumers (got ${scenario.prosumers.length}); use --market pool`, { field: 'prosumers' });
   }
@@ -129,6 +135,11 @@ export function register(program: Command): void {
     .option('--submit <how>', 'pool: relay (the pilot batches the households\' signed rows, default) or own (each household sends its own transaction)')
     .option('--batch-size <k>', 'pool: signed rows per relayed transaction (a gateway\'s batch)', '10')
     .option('--households-per-process <k>', 'pool: households sharing one agent process, each with its own key (default: 1 up to 16 households, else 4 processes)')
+    .option('--transport <how>', 'pool: rpc (agents beside a node, default), lorawan (simulated radio, ChirpStack MQTT, gateway relay) or coap (loopback UDP)')
+    .option('--gateways <k>', 'lorawan: gateways (default 1)')
+    .option('--spreading-factors <list>', 'lorawan: spreading factors given to the meters round-robin (default 7,8,9)')
+    .option('--uplink-loss <share>', 'lorawan: extra uplink frame loss, e.g. 0.1 (default 0)')
+    .option('--region <name>', 'lorawan: EU868 (default) or US915')
     .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)');
   addLogFormatOption(addJsonOption(cmd))
     .addHelpText(
@@ -137,8 +148,11 @@ export function register(program: Command): void {
 Examples:
   $ derchain pilot                                      # pool market: anvil, 10 households, one day, report in out/
   $ derchain pilot --market bilateral                   # the paper's bilateral market
+  $ derchain pilot --transport lorawan                  # meters over simulated LoRaWAN, gateway relay, contract
+  $ derchain pilot --transport coap                     # meters over CoAP (NB-IoT path) on loopback UDP
   $ derchain pilot --prosumers 1000 --generator --json  # 1000 households in 4 agent processes, relayed batches of 10
   $ derchain pilot --json --prosumers 5                 # one JSON object on stdout
+  $ derchain pilot --rolling 2 --prosumers 3            # then 2 hourly re-clears on the same contract, warm-started
   $ derchain pilot --block-time 1 --out out/pilot-1s    # real 1 s block period
   $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key
 `,

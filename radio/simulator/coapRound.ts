@@ -1,10 +1,9 @@
 // One pool round with N meters over CoAP on loopback UDP (the NB-IoT path): each meter asks for the
 // clearing it needs, solves, signs and posts its row, and takes the next clearing from the
 // piggybacked response when it is there. Relay and coordinator as in radioRound.ts.
-import { keccak256, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
-import { setupPool } from '../../admm/poolEngine.js';
+import { setupPool, type PoolOptions } from '../../admm/poolEngine.js';
 import { decodeRow } from '../../contracts/poolRow.js';
 import { blockContext } from '../../model/socialProblem.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -14,6 +13,7 @@ import { GatewayRelay } from '../../gateway/relay.js';
 import { CoapMeterLink } from '../coapMeterLink.js';
 import { decodeMessage } from '../frames.js';
 import { PoolMeter } from '../poolMeter.js';
+import { radioInitialPrices, radioMeterKeys } from './radioRound.js';
 
 export interface CoapRoundResult {
   iterations: number;
@@ -24,13 +24,13 @@ export interface CoapRoundResult {
   wallMs: number;
 }
 
-export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; blockSzx?: number }): Promise<CoapRoundResult> {
+export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; round?: bigint; blockSzx?: number; poolOptions?: Partial<PoolOptions> }): Promise<CoapRoundResult> {
   const sc = o.scenario;
-  const cfg = setupPool(sc, { centralized: false }).config;
+  const cfg = setupPool(sc, { ...o.poolOptions, centralized: false }).config;
   const seed = o.seed ?? 1;
-  const accounts = sc.prosumers.map((_, i) => privateKeyToAccount(keccak256(toHex(`derchain radio meter ${seed}/${i}`))));
-  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
-  const round = 1n;
+  const accounts = radioMeterKeys(seed, sc.prosumers.length).map((k) => privateKeyToAccount(k));
+  const initial = radioInitialPrices(sc);
+  const round = o.round ?? 1n;
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, accounts.map((a) => a.address), initial);
   const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
   await relay.start(round);

@@ -4,7 +4,7 @@
 // behind the relay's chain port (in memory by default, the contract when one is passed). Returns
 // the final integers (to compare with admm/poolEngine.ts), the simulated time per clearing and the
 // radio figures for the report. Used by the tests, `derchain pilot --transport lorawan` and demos.
-import { keccak256, toHex, type Address } from 'viem';
+import { keccak256, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
 import { decodeRow } from '../../contracts/poolRow.js';
@@ -87,6 +87,16 @@ export interface RadioRoundResult {
 const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
 const hex16 = (k: number, prefix: string) => `${prefix}${k.toString(16).padStart(16 - prefix.length, '0')}`;
 
+/** The simulated meters' own keys (derived from the seed: demo and test meters only). */
+export function radioMeterKeys(seed: number, n: number): Hex[] {
+  return Array.from({ length: n }, (_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
+}
+
+/** The cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff), µcurrency/kWh. */
+export function radioInitialPrices(sc: Scenario): BigInt64Array {
+  return BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+}
+
 export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundResult> {
   const region = regionByName(o.region ?? 'EU868');
   const sc = o.scenario;
@@ -94,12 +104,11 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const cfg = problem.config;
   const seed = o.seed ?? 1;
   const rand = mulberry32(seed * 7919 + 17);
-  const keys = sc.prosumers.map((_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
+  const keys = radioMeterKeys(seed, sc.prosumers.length);
   const accounts = keys.map((k) => privateKeyToAccount(k));
   const participants = accounts.map((a) => a.address);
   const round = o.round ?? 1n;
-  // the cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff)
-  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+  const initial = radioInitialPrices(sc);
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, participants, initial);
   const ctx = blockContext(sc);
 

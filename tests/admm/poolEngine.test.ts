@@ -22,6 +22,13 @@ describe('pool engine', function () {
     assert.ok(tight.pool.largestImbalanceKw <= 3 * 1e-3 + 1e-12);
     // the scale-aware rho is the default
     assert.ok(Math.abs(tight.pool.rho - scaleAwareRho(sc)) < 1e-6);
+    // the stop is the residual rule, and the reported imbalance and its slot are those of the final rows
+    assert.ok(tight.stopRuleMet);
+    assert.equal(tight.pool.largestImbalanceSlots.length, tight.history.length);
+    const net = Array.from({ length: sc.horizon }, (_, t) => Math.abs(tight.pool.fixed.rows.reduce((a, r) => a + r[t], 0)));
+    const slot = tight.pool.largestImbalanceSlots[tight.history.length - 1];
+    assert.equal(net[slot], Math.max(...net));
+    assert.equal(net[slot] * tight.pool.resolutionKw, tight.pool.largestImbalanceKw);
   });
 
   it('balanced trades cancel per slot and the settlement sums to zero exactly; the final rows replay through the spec', () => {
@@ -72,7 +79,12 @@ describe('pool engine', function () {
     const two = scenario(2, 2);
     const r = runPoolRolling(two, { hours: 2, window: 24 }, { centralized: false });
     assert.equal(r.steps.length, 3);
-    assert.ok(r.steps.every((s) => s.converged));
+    assert.ok(r.steps.every((s) => s.converged && s.status === 'converged'));
+    for (const s of r.steps) {
+      assert.ok(Number.isInteger(s.firstIterationImbalanceSlot) && s.firstIterationImbalanceSlot >= 0 && s.firstIterationImbalanceSlot < 24);
+      assert.ok(s.firstIterationImbalanceKw >= 0);
+    }
+    assert.equal(r.steps[2].firstIterationImbalanceKw, r.last.history[0].largestImbalanceKw);
     assert.equal(r.last.timestamps[0], two.timestamps[2]);
     const shifted = shiftedWarmStart(r.first);
     assert.equal(shifted.prices[0], r.first.pool.clearingPrices[1]);
