@@ -8,8 +8,8 @@ import type { Chain, Client, EIP1193RequestFn, PublicClient, Transport } from 'v
 import { waitForTransactionReceipt } from 'viem/actions';
 import { custom, http, HttpRequestError, TimeoutError } from 'viem';
 import { DerchainError } from '../errors/base.js';
-import type { AnvilHandle } from './localChain.js';
-import { rpcAnswers } from './rpc.js';
+import type { AnvilHandle, ChainExit } from './localChain.js';
+import { rpcAnswers, sleep } from './rpc.js';
 
 /** The chain a run depends on stopped answering: its process exited, or it no longer responds. */
 export class ChainStoppedError extends DerchainError {
@@ -56,11 +56,12 @@ export function watchChain(rpcUrl: string, o: { anvil?: AnvilHandle; probeTimeou
     }
     return error;
   };
-  o.anvil?.exited.then((exit) => {
-    if (exit.requested || closed) return;
+  const anvilEnded = (exit: ChainExit): ChainStoppedError | undefined => {
+    if (exit.requested || closed) return undefined;
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-    stop(`anvil (pid ${o.anvil!.process.pid}) ended with ${how}`);
-  });
+    return stop(`anvil (pid ${o.anvil!.process.pid}) ended with ${how}`);
+  };
+  o.anvil?.exited.then(anvilEnded);
   return {
     rpcUrl,
     signal: controller.signal,
@@ -69,7 +70,11 @@ export function watchChain(rpcUrl: string, o: { anvil?: AnvilHandle; probeTimeou
       if (error) return error;
       // a node that answered with an error (a revert, a refusal) is alive; only a failed exchange is probed
       if (!(failure instanceof HttpRequestError || failure instanceof TimeoutError)) return undefined;
-      if (o.anvil && !o.anvil.running()) return error;
+      if (o.anvil) {
+        // a failed request may come just before anvil's exit event: give the event a moment, for the precise reason
+        const exit = await Promise.race([o.anvil.exited, sleep(500).then(() => undefined)]);
+        if (exit) return anvilEnded(exit) ?? error;
+      }
       if (await rpcAnswers(rpcUrl, o.probeTimeoutMs ?? 2000)) return undefined;
       const why = failure instanceof Error ? ((failure as { shortMessage?: string }).shortMessage ?? failure.message).split('\n')[0] : String(failure);
       return stop(`no answer to eth_chainId within ${((o.probeTimeoutMs ?? 2000) / 1000).toFixed(0)} s after: ${why}`, failure);
