@@ -10,6 +10,7 @@ import { custom, http, HttpRequestError, TimeoutError } from 'viem';
 import { DerchainError } from '../errors/base.js';
 import type { AnvilHandle, ChainExit } from './localChain.js';
 import { rpcAnswers, sleep } from './rpc.js';
+import { setMaxListeners } from 'node:events';
 
 /** The chain a run depends on stopped answering: its process exited, or it no longer responds. */
 export class ChainStoppedError extends DerchainError {
@@ -47,6 +48,8 @@ export function chainStopBehind(err: unknown): ChainStoppedError | undefined {
 
 export function watchChain(rpcUrl: string, o: { anvil?: AnvilHandle; probeTimeoutMs?: number } = {}): ChainWatch {
   const controller = new AbortController();
+  // every in-flight request and receipt wait listens on this one signal: hundreds at N = 1000
+  setMaxListeners(0, controller.signal);
   let error: ChainStoppedError | undefined;
   let closed = false;
   const stop = (reason: string, cause?: unknown): ChainStoppedError => {
