@@ -29,6 +29,11 @@ export interface RollingStep {
   seconds: number;
   /** first iteration from which the gap to the optimum stays <= 1e-3 (when the reference was solved) */
   gapBelow1e3From?: number;
+  /** how the round ended: 'converged' = the residual rule (admm/poolStep.ts) */
+  status: PoolResult['pool']['status'];
+  /** largest slot imbalance before balancing after the FIRST iteration, kW, and its slot in the window */
+  firstIterationImbalanceKw: number;
+  firstIterationImbalanceSlot: number;
 }
 
 export interface RollingResult {
@@ -129,6 +134,9 @@ export function runPoolRolling(scenario: Scenario, rolling: RollingOptions, opti
       relativeGap: r.relativeGap,
       largestImbalanceKw: r.pool.largestImbalanceKw,
       seconds: r.seconds,
+      status: r.pool.status,
+      firstIterationImbalanceKw: r.history[0]?.largestImbalanceKw ?? Number.NaN,
+      firstIterationImbalanceSlot: r.pool.largestImbalanceSlots[0] ?? -1,
     };
     const within = firstStayingWithin(r, 1e-3);
     if (within !== undefined) step.gapBelow1e3From = within;

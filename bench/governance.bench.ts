@@ -6,8 +6,8 @@
 import { resourceUsage } from 'node:process';
 import { createPublicClient, createWalletClient, http, type Address } from 'viem';
 import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
-import { startAnvil } from '../contracts/localAnvil.js';
-import { chainFor } from '../contracts/rpcEndpoint.js';
+import { startAnvil } from '../chain/localChain.js';
+import { chainFor } from '../chain/rpc.js';
 import { deployGovernance } from '../governance/deployGovernance.js';
 import { governanceAbi } from '../governance/governanceAbi.js';
 import { GovernanceClient } from '../governance/governanceClient.js';

@@ -6,11 +6,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Address } from 'viem';
 import { DerchainInputError } from '../errors/inputError.js';
 import { addressProblem, parseAddressInput } from '../governance/addressInput.js';
-import { connectNode } from '../governance/chainClients.js';
+import { connectNode } from '../chain/rpc.js';
 import { GovernanceClient } from '../governance/governanceClient.js';
 import { GovernanceAddressError } from '../governance/governanceErrors.js';
 import { loadMemberKey } from '../governance/memberKey.js';
 import { escapeJsonForTerminal, MAX_ENODE_BYTES, MAX_LABEL_BYTES, textProblem } from '../governance/textRules.js';
+import { addJsonOption, addKeyFileOption, addRpcOption } from './connectionOptions.js';
 import { EXIT_BAD_INPUT } from './inputErrorExit.js';
 
 export interface ConnectionOptions {
@@ -56,9 +57,9 @@ export function labelArg(what: string, maxBytes = MAX_LABEL_BYTES) {
 export const enodeTextArg = labelArg('--enode', MAX_ENODE_BYTES);
 
 export function withConnection(cmd: Command, needsGovernance = true): Command {
-  cmd.option('--rpc <url>', 'JSON-RPC of a node (loopback only; env DERCHAIN_RPC)', DEFAULT_RPC);
+  addRpcOption(cmd, { description: 'JSON-RPC of a node (loopback only; env DERCHAIN_RPC)', default: DEFAULT_RPC });
   if (needsGovernance) cmd.option('--governance <address>', 'governance contract address (env DERCHAIN_GOVERNANCE)', addressArg('--governance'));
-  return cmd.option('--key-file <file>', "member's private key file, chmod 600 (env DERCHAIN_MEMBER_KEY)").option('--json', 'print JSON');
+  return addJsonOption(addKeyFileOption(cmd, { whose: "member's", env: 'DERCHAIN_MEMBER_KEY' }), 'JSON');
 }
 
 /**

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EXIT_CHAIN_STOPPED } from './inputErrorExit.js';
 
 export interface CommandModule {
   register(program: Command): void;
@@ -38,4 +39,7 @@ if (isMain || viaLauncher) {
     process.stderr.write(`derchain: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
+  // A run whose chain stopped answering has stopped its agents already (exit 3, cli/inputErrorExit.ts);
+  // end the process now, so that no timer the run left behind keeps a dead pilot alive.
+  if (process.exitCode === EXIT_CHAIN_STOPPED) process.exit(EXIT_CHAIN_STOPPED);
 }

@@ -2,6 +2,8 @@
 // with progress on stderr, the report (settlement in report.html, summary.json and trades.csv) and
 // one JSON summary with the chain's figures: gas per iteration, gas per household-iteration,
 // wall time, peak memory, matchesInMemory (every clearing equals the in-memory engine's integers).
+// With --rolling H: H re-clears on the same contract after the first round (window shifted one
+// slot, warm-started); the summary's `rolling` lists each re-clear's iterations and matchesInMemory.
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Hex } from 'viem';
@@ -12,16 +14,27 @@ import { headlineFigures } from '../report/reportSummary.js';
 import { checkReportTarget } from '../report/reportTarget.js';
 import { writeReport } from '../report/writeReport.js';
 import type { PilotFlags } from './commands/pilot.js';
-import { numberFlag, type ParsedScenarioFlags } from './scenarioOptions.js';
+import { numberFlag, scenarioFromFlags, type ParsedScenarioFlags, type ScenarioLimits } from './scenarioOptions.js';
 
 /** Largest pilot that is also run in memory for matchesInMemory and the report's objective and gap. */
 export const IN_MEMORY_MAX = 200;
 
-export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, log: Logger): Promise<void> {
-  const { scenario, pool } = parsed;
-  if (parsed.rolling > 0) {
-    throw new DerchainInputError('pilot --rolling is not available on chain yet (the in-memory rolling re-clears run with simulate --rolling)', { field: 'rolling' });
+/** The data of a rolling run: the requested window plus H slots (the shifted windows' tails). */
+function rollingData(flags: PilotFlags, window: number, dtHours: number, hours: number, limits: ScenarioLimits) {
+  const slotsPerDay = Math.round(24 / dtHours);
+  const days = Number(flags.days ?? '1') + Math.ceil(hours / slotsPerDay);
+  if (days > limits.maxDays) throw new DerchainInputError(`--rolling ${hours} needs ${days} days of data; at most ${limits.maxDays}`, { field: 'rolling' });
+  const full = scenarioFromFlags({ ...flags, days: String(days) }, limits).scenario;
+  if (full.horizon < window + hours) {
+    throw new DerchainInputError(`--rolling ${hours} needs ${window + hours} slots of data from the start; the data has ${full.horizon}`, { field: 'rolling' });
   }
+  return full;
+}
+
+export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, log: Logger, limits: ScenarioLimits): Promise<void> {
+  const { scenario, pool } = parsed;
+  const hours = parsed.rolling;
+  const full = hours > 0 ? rollingData(flags, scenario.horizon, scenario.dtHours, hours, limits) : scenario;
   const n = scenario.prosumers.length;
   const blockTime = numberFlag('block-time', flags.blockTime, (v) => v >= 0 && v <= 60, 'seconds from 0 to 60') ?? 0;
   const deadlineBlocks = numberFlag('deadline-blocks', flags.deadlineBlocks, (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
@@ -34,9 +47,10 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
   const result = await runPoolPilot({
-    scenario,
+    scenario: full,
+    ...(hours > 0 ? { rolling: { hours, window: scenario.horizon } } : {}),
     pool: { alpha: pool.alpha, epsPrimal: pool.epsPrimal, epsDual: pool.epsDual, maxIterations: pool.maxIterations, ...(pool.rho !== undefined ? { rho: pool.rho } : {}) },
-    ...(flags.rpc && flags.rpc.length ? { rpcUrls: flags.rpc } : {}),
+    ...(flags.rpc?.length ? { rpcUrls: flags.rpc } : {}),
     ...(operatorKey ? { operatorKey } : {}),
     blockTime,
     ...(deadlineBlocks !== undefined ? { deadlineBlocks } : {}),
@@ -48,10 +62,11 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     inMemoryReport: n <= IN_MEMORY_MAX,
     log,
     onIteration: (it) =>
-      log.info({ iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
+      log.info({ progress: true, round: String(it.round), iteration: it.iteration, largestImbalanceSteps: String(it.maxAbs), dualNum: String(it.dualNum), rows: it.submitted, status: it.status }, 'clearing on chain'),
   });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);
+  const rollingIterations = result.rounds.map((x) => x.iterations);
   // the settlement recorded on chain equals the in-memory twin's (same integers): checked here
   const settlementMatches = r ? r.pool.settlement.every((s, i) => s.amount === String(result.settlement[i])) : null;
   if (r) {
@@ -59,6 +74,7 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     r.history.forEach((h, k) => (h.gas = gasPerIteration[k]));
     writeReport(r, scenario, outDir, {
       gasPerIteration,
+      ...(hours > 0 ? { rollingIterations } : {}),
       title: 'derchain pilot, community market (on chain)',
       notes: [`contract ${result.contract}, round ${result.round}, matchesInMemory ${result.matchesInMemory}, settlement on chain equals the report's: ${settlementMatches}`],
     });
@@ -94,6 +110,29 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
     tolerances: { epsPrimal: pool.epsPrimal, epsDual: pool.epsDual, alpha: pool.alpha },
     settlement: r ? r.pool.settlement : result.settlement.map(String),
     reportDir: r ? outDir : null,
+    wallSeconds: Math.round(result.wallSeconds),
+    setupSeconds: Math.round(result.setupSeconds),
+    ...(hours > 0
+      ? {
+          rolling: {
+            reclears: result.rounds.length - 1,
+            iterations: rollingIterations.slice(1),
+            maxIterations: Math.max(0, ...rollingIterations.slice(1)),
+            matchesInMemory: result.rounds.slice(1).map((x) => x.matchesInMemory),
+            inMemoryIterations: result.inMemoryRolling ? result.inMemoryRolling.steps.slice(1).map((x) => x.iterations) : null,
+            steps: result.rounds.map((x) => ({
+              index: x.index,
+              round: String(x.round),
+              iterations: x.iterations,
+              converged: x.converged,
+              seconds: x.seconds,
+              gasPerIteration: x.gasPerIteration.map(Number),
+              matchesInMemory: x.matchesInMemory,
+              ...(x.inMemoryMismatch ? { inMemoryMismatch: x.inMemoryMismatch } : {}),
+            })),
+          },
+        }
+      : {}),
   };
   if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
@@ -104,6 +143,10 @@ export async function pilotPool(flags: PilotFlags, parsed: ParsedScenarioFlags, 
         `  gas          ${summary.gasPerIteration.toLocaleString('en-US')} per iteration (largest; first on fresh storage), ${summary.gasPerIterationSteady?.toLocaleString('en-US')} later mean (${summary.gasPerProsumerIteration?.toLocaleString('en-US')} per household), rows ${submit === 'relay' ? `relayed in batches of ${batchSize}` : 'sent by each household'}`,
         `  objective    pool ${summary.admmObjective?.toFixed(4)}  centralised ${summary.centralizedObjective?.toFixed(4)}  relative gap ${summary.relativeGap?.toExponential(2)}, largest slot imbalance ${summary.largestImbalanceKw?.toFixed(4)} kW`,
         `  exactness    every clearing equals the in-memory engine: ${summary.matchesInMemory}${result.inMemoryMismatch ? ` (${result.inMemoryMismatch})` : ''}; settlement equal: ${settlementMatches}; ${summary.signaturesChecked} row signers checked`,
+        ...(hours > 0
+          ? [`  rolling      ${hours} re-clears on the same contract, iterations ${rollingIterations.slice(1).join(' ')} (first clearing ${rollingIterations[0]}), each equals admm/poolRolling.ts: ${result.rounds.slice(1).map((x) => x.matchesInMemory).join(' ')}`]
+          : []),
+        `  time         ${summary.wallSeconds} s in all, ${summary.setupSeconds} s before the first round (keys, admission, agents)`,
         `  report       ${outDir}/report.html`,
         '',
       ].join('\n'),

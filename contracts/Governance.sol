@@ -37,6 +37,15 @@ interface IProsumerAdmission {
     function admitted(address prosumer) external view returns (bool);
 }
 
+/// The two-step admitter hand-over of a coordinator (as `PoolCoordinator` has): the admitter
+/// proposes the next one, which accepts.
+interface IAdmitterHandover {
+    /// @return the account proposed as the next admitter (zero: none)
+    function pendingAdmitter() external view returns (address);
+    /// Takes the admitter role; only the proposed account may call it.
+    function acceptAdmitter() external;
+}
+
 /// The ERC-165 probe, so a client can tell this contract from an account or a fallback contract.
 interface IERC165 {
     /// @param interfaceId the ERC-165 interface id
@@ -139,6 +148,10 @@ contract Governance is IConsortiumGovernance, IReleaseRegistry, IERC165 {
     error CoordinatorDidNotAct(address coordinator, address prosumer);
     error ProsumerAlreadyAdmitted(address prosumer);
     error ProsumerNotAdmitted(address prosumer);
+    error NoAdmitterHandover(address coordinator);
+
+    /// The administered coordinator's admitter role passed to this contract (two-step hand-over).
+    event CoordinatorAdmitterAccepted(address indexed coordinator);
 
     modifier onlyMember() {
         if (!members.contains(msg.sender)) revert NotMember(msg.sender);
@@ -231,6 +244,15 @@ contract Governance is IConsortiumGovernance, IReleaseRegistry, IERC165 {
         if (block.timestamp <= p.deadline) revert ProposalNotExpired(id, p.deadline);
         _close(id, Status.Expired);
         emit ProposalExpired(id);
+    }
+
+    /// @notice Takes the admitter role that the administered coordinator's admitter has proposed to
+    /// this contract (`proposeAdmitter(governance)` on a pool coordinator). Anybody may call it: it
+    /// accepts only a hand-over the coordinator offered, for the coordinator the members chose. An
+    /// executed `SetCoordinator` does the same when the offer is already there.
+    function acceptCoordinatorAdmitter() external {
+        if (coordinator == address(0)) revert NoCoordinator();
+        if (!_acceptAdmitterOf(coordinator)) revert NoAdmitterHandover(coordinator);
     }
 
     // ---- views ----
@@ -551,6 +573,7 @@ contract Governance is IConsortiumGovernance, IReleaseRegistry, IERC165 {
         } else if (kind == Kind.SetCoordinator) {
             emit CoordinatorChanged(coordinator, subject);
             coordinator = subject;
+            if (subject != address(0)) _acceptAdmitterOf(subject);
         } else if (kind == Kind.ApproveRelease) {
             approvedReleaseSet.add(artifact);
             releaseDecisions[artifact] = ReleaseDecision(p.label, id, uint64(block.timestamp));
@@ -571,6 +594,16 @@ contract Governance is IConsortiumGovernance, IReleaseRegistry, IERC165 {
         uint256 word = abi.decode(data, (uint256));
         if (word > 1) return (false, false);
         return (true, word == 1);
+    }
+
+    /// Accepts `target`'s admitter role if its `pendingAdmitter()` is this contract; false if there
+    /// is no such offer (a coordinator without the two-step hand-over, or none made yet).
+    function _acceptAdmitterOf(address target) private returns (bool) {
+        (bool ok, bytes memory data) = target.staticcall(abi.encodeCall(IAdmitterHandover.pendingAdmitter, ()));
+        if (!ok || data.length != 32 || abi.decode(data, (uint256)) != uint256(uint160(address(this)))) return false;
+        IAdmitterHandover(target).acceptAdmitter();
+        emit CoordinatorAdmitterAccepted(target);
+        return true;
     }
 
     function _requireAdmission(address prosumer, bool expected) private view {

@@ -3,8 +3,8 @@
 // relayed in gateway-sized signed batches (`submitBatch`). Used by the bench to price the contract.
 import { createWalletClient, http, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { rpcCall } from '../network-config/jsonRpc.js';
-import { startPoolDevChain } from './devChain.js';
+import { rpcCall } from '../chain/rpc.js';
+import { startPoolDevChain } from '../chain/localChain.js';
 import { PoolCoordinatorClient } from './poolCoordinatorClient.js';
 import { encodeRow, makeSignedPoolRow } from './poolRow.js';
 import { submitPoolBatch } from './submitPoolBatch.js';

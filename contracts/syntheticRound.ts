@@ -1,6 +1,6 @@
 // Drives a round on a dev chain with synthetic trades (no local solves) and reports the gas of
 // each iteration (sum over its transactions). Used by the bench to price the contract itself.
-import { startDevChain } from './devChain.js';
+import { startDevChain } from '../chain/localChain.js';
 import { encodeRow } from './rowCodec.js';
 
 export interface SyntheticGas {

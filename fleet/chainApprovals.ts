@@ -2,7 +2,7 @@
 // (IReleaseRegistry: isReleaseApproved / releaseInfo, written by approve-release and revoke-release
 // proposals that a majority of members decided). A hash whose last decision was a revoke-release
 // proposal reads as revoked; one never decided as neither approved nor revoked.
-import { connectNode } from '../governance/chainClients.js';
+import { connectNode } from '../chain/rpc.js';
 import { GovernanceClient } from '../governance/governanceClient.js';
 import type { Address } from 'viem';
 import { assertSha256Hex, type ReleaseApprovalSource, type ReleaseApprovalStatus } from './releaseApproval.js';

@@ -2,8 +2,8 @@
 // pending votes, casting and discarding a vote, and the sealer of a block. The two clients differ:
 // geth answers clique_propose/clique_discard with null, Besu with true; Besu has no
 // clique_getSigner, so the sealer is recovered from the block's seal (cliqueSeal.ts) there.
-import { createPublicClient, getAddress, http, rpcSchema, type Address, type Hash } from 'viem';
-import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+import { getAddress, type Address, type Hash } from 'viem';
+import { namespaceClient } from '../chain/rpc.js';
 import { cliqueSealerOf, type SealedHeader } from './cliqueSeal.js';
 import { isMethodUnavailable, type ValidatorVoteRpc } from './validatorVoteRpc.js';
 
@@ -25,8 +25,7 @@ export class CliqueRpc implements ValidatorVoteRpc {
   private hasGetSigner = true;
 
   constructor(readonly rpcUrl: string) {
-    assertLoopbackRpc(rpcUrl);
-    this.client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), rpcSchema: rpcSchema<CliqueSchema>() });
+    this.client = namespaceClient<CliqueSchema>(rpcUrl);
   }
 
   /** Current signers (checksummed, in the node's order). */

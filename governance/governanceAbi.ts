@@ -140,6 +140,17 @@ export const governanceAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "coordinator",
+        "type": "address"
+      }
+    ],
+    "name": "NoAdmitterHandover",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "NoCoordinator",
     "type": "error"
@@ -369,6 +380,19 @@ export const governanceAbi = [
     "inputs": [],
     "name": "ZeroReleaseHash",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "coordinator",
+        "type": "address"
+      }
+    ],
+    "name": "CoordinatorAdmitterAccepted",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -790,6 +814,13 @@ export const governanceAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "acceptCoordinatorAdmitter",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

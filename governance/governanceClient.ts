@@ -382,6 +382,11 @@ export class GovernanceClient {
     return { status: (await this.proposal(id)).status, hash };
   }
 
+  /** Takes the admitter role the administered coordinator has proposed to this contract (two-step hand-over). */
+  async acceptCoordinatorAdmitter(): Promise<Hash> {
+    return (await this.write('acceptCoordinatorAdmitter', [])).hash;
+  }
+
   async execute(id: number): Promise<Hash> {
     return (await this.write('execute', [BigInt(id)])).hash;
   }

@@ -68,7 +68,7 @@ function sentence(errorName: string, args: readonly unknown[]): string {
     case 'NotAdmitted':
       return `coordinator: ${a(0)} is not admitted`;
     case 'NotAdmitter':
-      return `coordinator: ${a(0)} does not hold the admitter role (transfer it to the governance contract)`;
+      return `coordinator: ${a(0)} does not hold the admitter role (hand it to the governance contract: transferAdmitter on a bilateral coordinator; proposeAdmitter on a pool coordinator, then derchain validators accept-admitter)`;
     case 'BadGenesis':
       return `bad initial state: ${a(0)}`;
     case 'VotingPeriodOutOfRange':
@@ -95,6 +95,8 @@ function sentence(errorName: string, args: readonly unknown[]): string {
       return `${a(0)} is already admitted in the coordinator`;
     case 'ProsumerNotAdmitted':
       return `${a(0)} is not admitted in the coordinator`;
+    case 'NoAdmitterHandover':
+      return `the coordinator ${a(0)} has not proposed this governance contract as its admitter (its admitter calls proposeAdmitter(governance) first)`;
     case 'CoordinatorDidNotAct':
       return `the coordinator ${a(0)} did not report ${a(1)} admitted/removed after the call (not a derchain coordinator?)`;
     default:

@@ -2,8 +2,8 @@
 // (validators from the genesis extraData, changed by validator votes): the validator set, this
 // node's pending votes, casting and discarding a vote. In contract mode Besu refuses these votes:
 // the governance contract itself is the validator set there, and no bridge runs.
-import { createPublicClient, getAddress, http, rpcSchema, type Address } from 'viem';
-import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+import { getAddress, type Address } from 'viem';
+import { namespaceClient } from '../chain/rpc.js';
 import type { ValidatorVoteRpc } from './validatorVoteRpc.js';
 
 type QbftSchema = [
@@ -19,8 +19,7 @@ export class QbftRpc implements ValidatorVoteRpc {
   private readonly client;
 
   constructor(readonly rpcUrl: string) {
-    assertLoopbackRpc(rpcUrl);
-    this.client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), rpcSchema: rpcSchema<QbftSchema>() });
+    this.client = namespaceClient<QbftSchema>(rpcUrl);
   }
 
   async signers(): Promise<Address[]> {

@@ -6,7 +6,7 @@
 // needs no bridge: the governance contract is its validator set.
 import type { Address } from 'viem';
 import type { Logger } from 'pino';
-import { connectNode } from './chainClients.js';
+import { connectNode } from '../chain/rpc.js';
 import { CliqueRpc } from './cliqueRpc.js';
 import { QbftRpc } from './qbftRpc.js';
 import { isMethodUnavailable, type ValidatorVoteRpc } from './validatorVoteRpc.js';

@@ -7,7 +7,7 @@
 // while ceil(2N/3) validators are.
 import { Socket } from 'node:net';
 import { createPublicClient, getAddress, http, keccak256, type Address, type Hex } from 'viem';
-import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+import { assertLoopbackRpc } from '../chain/rpc.js';
 
 export interface EnodeParts {
   /** 128 hex digits: the node's uncompressed public key without 0x04 */

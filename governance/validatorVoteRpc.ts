@@ -2,7 +2,7 @@
 // (clique_* on geth 1.13 and Besu 26.2.0) and QBFT with validators in the block headers
 // (qbft_* on Besu). `validatorVoteRpcFor` asks the node which one it speaks.
 import type { Address } from 'viem';
-import { JsonRpcError } from '../network-config/jsonRpc.js';
+import { JsonRpcError } from '../chain/rpc.js';
 
 export interface ValidatorVoteRpc {
   readonly consensus: 'clique' | 'qbft';

@@ -15,10 +15,11 @@ import { join, resolve } from 'node:path';
 import { BESU_NODE_HOME } from './besuNodeFiles.js';
 import { BESU_VERSION_FOR, besuVersionOf, findBesu, type Consensus } from './besuBinary.js';
 import type { Devnet, DevnetNode } from './devnet.js';
-import { isOurProcess, logTail, mkdirPrivate, stopWithThisProcess, terminate } from './devnetProcess.js';
+import { isOurProcess, stopWithThisProcess, terminate } from '../chain/localChain.js';
+import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, waitFor } from '../chain/rpc.js';
+import { logTail, mkdirPrivate } from './devnetProcess.js';
 import { readDevnetState, writeDevnetState, isDevnetNodeRunning, stateFileOf, type DevnetNodeState, type DevnetState } from './devnetState.js';
 import { generateNetwork, writeNetwork } from './generate.js';
-import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, waitFor } from './jsonRpc.js';
 import { addressOf, derivedPrivateKey, randomPrivateKey } from './keys.js';
 import { validateConsortiumSpec } from './spec.js';
 

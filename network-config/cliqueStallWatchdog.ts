@@ -8,7 +8,7 @@
 // a fresh branch of their own at once. They import the majority branch from their peers, where
 // they may seal, then seal again (miner_start). Every intervention is logged to the devnet's log.
 import { appendFileSync } from 'node:fs';
-import { rpcCall } from './jsonRpc.js';
+import { rpcCall } from '../chain/rpc.js';
 
 export interface WatchedNode {
   name: string;

@@ -2,7 +2,7 @@
 // that `devnet down` and `devnet status` work from another process than `devnet up`.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isOurProcess } from './devnetProcess.js';
+import { isOurProcess } from '../chain/localChain.js';
 
 export interface DevnetNodeState {
   name: string;

@@ -18,7 +18,7 @@ import {
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import { CoordinatorClient, type RoundParamsView, type RoundStateView, type RowView } from '../contracts/coordinatorClient.js';
 import { derCoordinatorAbi } from '../contracts/derCoordinatorAbi.js';
-import { chainFor } from '../contracts/rpcEndpoint.js';
+import { chainFor } from '../chain/rpc.js';
 import { withRetry, type RetryOptions } from './retry.js';
 
 export interface SubmitOutcome {

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { getAddress } from 'viem';
 import { readAgentData } from './agentData.js';
-import { assertLoopbackRpc } from '../contracts/rpcEndpoint.js';
+import { assertLoopbackRpc } from '../chain/rpc.js';
 import { HttpChainClient } from './chainClient.js';
 import { unlockKeystore } from './keystore.js';
 import { runAgent } from './agentLoop.js';

@@ -6,11 +6,18 @@
 // pilots on few cores); they share one chain poller (node-agent/poolChainView.ts) and nothing else.
 // After each clearing an agent checks that the contract accepted its row (RowSubmitted); a row a
 // relay dropped is not counted: the contract carried the previous one over, and so does the agent.
+//
+// Rejoining: an agent that starts (or restarts after a crash) while its round is already running
+// rebuilds its state from the chain alone: its own accepted rows (RowSubmitted, which carry the row)
+// and every clearing so far (IterationClosed) replayed through the same pure steps, then it resumes
+// at the open iteration (without sending again if its row for it was already accepted). Only the
+// warm start it began the round with (its own, off chain) must be given again.
 import type { Logger } from 'pino';
-import type { Hex, LocalAccount } from 'viem';
+import type { Address, Hex, LocalAccount } from 'viem';
 import { applyPoolClearing, initialPoolAgentState, poolAgentRow, recordSubmission, type PoolAgentParams, type PoolAgentState } from '../admm/poolAgentStep.js';
-import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
-import { encodeRow, makeSignedPoolRow, type SignedPoolRow } from '../contracts/poolRow.js';
+import type { ProsumerSchedule } from '../admm/types.js';
+import { POOL_STATUS, type PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import { decodeRow, encodeRow, makeSignedPoolRow, type SignedPoolRow } from '../contracts/poolRow.js';
 import type { AgentData } from './agentData.js';
 import type { PoolChainView } from './poolChainView.js';
 import { withRetry } from './retry.js';
@@ -24,16 +31,29 @@ export interface PoolHousehold {
   warmTarget?: BigInt64Array;
 }
 
+/** Where the signed rows of a relayed agent go (the pilot's in-process relay, a gateway, a radio uplink). */
+export type PoolRowRelay = (iteration: number, rows: SignedPoolRow[], round: bigint) => Promise<void> | void;
+
 export interface PoolAgentsOptions {
   view: PoolChainView;
   chainId: number;
   households: PoolHousehold[];
   /** 'own': each household sends `submit` from its own account; otherwise the signed rows go to `relay` */
-  relay?: (iteration: number, rows: SignedPoolRow[]) => Promise<void> | void;
+  relay?: PoolRowRelay;
   log: Logger;
   round?: bigint;
+  /** join only a round after this one (rolling re-clears: the next window's round) */
+  after?: bigint;
   pollMs?: number;
   waitForRoundMs?: number;
+}
+
+/** Each household's state when its round ended. */
+export interface PoolHouseholdEnd {
+  /** target z_i after the last clearing, µkW */
+  target: BigInt64Array;
+  /** the local solution behind its last accepted row (null: no row accepted) */
+  schedule: ProsumerSchedule | null;
 }
 
 export interface PoolAgentsOutcome {
@@ -41,6 +61,11 @@ export interface PoolAgentsOutcome {
   status: number;
   iterations: number;
   submissions: number;
+  /** the clearing prices after the last iteration, µcurrency/kWh */
+  prices: BigInt64Array;
+  households: PoolHouseholdEnd[];
+  /** iteration at which the agents joined the round (1: from its start; more: rejoined) */
+  joinedAt: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,7 +75,7 @@ async function findRound(o: PoolAgentsOptions): Promise<bigint> {
   const me = o.households[0]!.account.address;
   for (;;) {
     const round = o.round ?? (await o.view.currentRound());
-    if (round > 0n) {
+    if (round > 0n && (o.after === undefined || round > o.after)) {
       const p = await o.view.progress(round);
       const m = await o.view.membership(round, me);
       if (m.enrolled && (p.status === POOL_STATUS.open || o.round !== undefined)) return round;
@@ -82,16 +107,63 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
       alphaPpm: rp.alphaPpm,
     };
   });
+  const n = o.households.length;
   let states: PoolAgentState[] = o.households.map((h) => initialPoolAgentState(rp.t, h.warmTarget));
-  // the row sent in the open iteration, until the contract confirms it
-  let pending: (Int16Array | null)[] = o.households.map(() => null);
+  // the row (and its local solution) sent in the open iteration, until the contract confirms it
+  let pending: ({ row: Int16Array; schedule: ProsumerSchedule | null } | null)[] = o.households.map(() => null);
+  const schedules: (ProsumerSchedule | null)[] = o.households.map(() => null);
+  // what the last accepted row was solved from (a rejoined agent re-solves it for the carry-over)
+  const lastInput: ({ state: PoolAgentState; prices: BigInt64Array } | null)[] = o.households.map(() => null);
   // whether the contract holds a row of the household in this round (then prevRow is that row, else '0x')
-  const hasRow = await Promise.all(o.households.map(async (h) => (await view.membership(round, h.account.address)).lastIteration > 0));
+  const hasRow: boolean[] = new Array<boolean>(n).fill(false);
+  const sentFor: number[] = new Array<number>(n).fill(0);
   let prices = opening.initialPrices;
   let applied = 0;
   let submissions = 0;
-  let sentFor = 0;
-  log.info({ round: String(round), agents: o.households.length, n: rp.n, horizon: rp.t }, 'pool agents joined round');
+
+  // rejoin: replay the household's own accepted rows and the clearings so far
+  const start = await view.progress(round);
+  let joinedAt = 1;
+  if (start.iteration > 1 || start.count > 0 || start.status !== POOL_STATUS.open) {
+    const own = new Map<string, number>(o.households.map((h, i) => [h.account.address.toLowerCase(), i]));
+    const rows = await view.rowsOf(round, o.households.map((h) => h.account.address as Address));
+    const byIteration = new Map<number, Map<number, Int16Array>>();
+    for (const r of rows) {
+      const i = own.get(r.participant.toLowerCase());
+      if (i === undefined) continue;
+      const m = byIteration.get(r.iteration) ?? new Map<number, Int16Array>();
+      m.set(i, decodeRow(r.row));
+      byIteration.set(r.iteration, m);
+    }
+    const closed = start.status === POOL_STATUS.open ? start.iteration - 1 : start.iteration;
+    const clearings = closed > 0 ? await view.clearings(round, 1, closed) : [];
+    for (let k = 1; k <= closed + 1; k++) {
+      const mine = byIteration.get(k);
+      if (k === closed + 1) {
+        // the open iteration: a row already accepted is pending, not sent again
+        if (start.status === POOL_STATUS.open) for (const [i, row] of mine ?? []) {
+          pending[i] = { row, schedule: null };
+          sentFor[i] = k;
+          lastInput[i] = { state: states[i]!, prices };
+        }
+        break;
+      }
+      states = states.map((s, i) => {
+        const row = mine?.get(i);
+        if (!row) return s;
+        hasRow[i] = true;
+        lastInput[i] = { state: s, prices };
+        return recordSubmission(s, row);
+      });
+      const c = clearings[k - 1]!;
+      states = states.map((s, i) => applyPoolClearing(params[i]!, s, c));
+      prices = c.prices;
+      applied = k;
+    }
+    joinedAt = applied + 1;
+    log.info({ round: String(round), iteration: joinedAt, ownRows: rows.length }, 'pool agents rejoined a running round from the chain');
+  }
+  log.info({ round: String(round), agents: n, n: rp.n, horizon: rp.t }, 'pool agents joined round');
   for (;;) {
     const p = await view.progress(round);
     const closed = p.status === POOL_STATUS.open ? p.iteration - 1 : p.iteration;
@@ -99,11 +171,14 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
       for (const c of await view.clearings(round, applied + 1, closed)) {
         const accepted = await view.acceptedIn(round, c.iteration);
         states = states.map((s, i) => {
-          const row = pending[i];
+          const sent = pending[i];
           const mine = accepted.has(o.households[i]!.account.address.toLowerCase());
-          if (row && mine) hasRow[i] = true;
-          const withRow = row && mine ? recordSubmission(s, row) : s;
-          return applyPoolClearing(params[i]!, withRow, c);
+          if (!sent || !mine) return applyPoolClearing(params[i]!, s, c);
+          hasRow[i] = true;
+          schedules[i] = sent.schedule;
+          if (sent.schedule === null) lastInput[i] = lastInput[i] ?? { state: s, prices };
+          else lastInput[i] = null;
+          return applyPoolClearing(params[i]!, recordSubmission(s, sent.row), c);
         });
         pending = pending.map(() => null);
         prices = c.prices;
@@ -112,18 +187,30 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
     }
     if (p.status !== POOL_STATUS.open) {
       log.info({ round: String(round), status: p.status, iterations: applied, submissions }, 'round ended');
-      return { round, status: p.status, iterations: applied, submissions };
+      // a row accepted before a rejoin has no local solution in memory: solve it again (deterministic)
+      const ends = states.map((s, i) => {
+        let schedule = schedules[i] ?? null;
+        const input = lastInput[i];
+        if (!schedule && input) schedule = poolAgentRow(params[i]!, input.state, input.prices).schedule;
+        return { target: s.target, schedule };
+      });
+      return { round, status: p.status, iterations: applied, submissions, prices, households: ends, joinedAt };
     }
     const k = p.iteration;
-    if (applied === k - 1 && sentFor < k) {
-      sentFor = k;
+    if (applied === k - 1 && sentFor.some((s) => s < k)) {
       const signed: SignedPoolRow[] = [];
-      for (let i = 0; i < o.households.length; i++) {
+      const t0 = performance.now();
+      let solveMs = 0;
+      for (let i = 0; i < n; i++) {
+        if (sentFor[i]! >= k) continue;
+        sentFor[i] = k;
         const h = o.households[i]!;
+        const ts = performance.now();
         const out = poolAgentRow(params[i]!, states[i]!, prices);
+        solveMs += performance.now() - ts;
         const row = encodeRow(out.row);
         const prevRow: Hex = hasRow[i] ? encodeRow(states[i]!.lastRow) : '0x';
-        pending[i] = out.row;
+        pending[i] = { row: out.row, schedule: out.schedule };
         if (o.relay) {
           signed.push(await makeSignedPoolRow(h.account, ref, { round, iteration: k, row, prevRow }));
         } else {
@@ -137,9 +224,10 @@ export async function runPoolAgents(o: PoolAgentsOptions): Promise<PoolAgentsOut
         }
       }
       if (o.relay && signed.length) {
-        await o.relay(k, signed);
+        await o.relay(k, signed, round);
         submissions += signed.length;
       }
+      log.info({ round: String(round), iteration: k, rows: signed.length || n, solveMs: Math.round(solveMs), totalMs: Math.round(performance.now() - t0) }, 'rows sent');
       continue;
     }
     await sleep(pollMs);

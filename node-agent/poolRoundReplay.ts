@@ -97,27 +97,6 @@ export async function fetchPoolRoundEvents(
     minIterations: Number(c.minIterations),
     maxIterations: Number(c.maxIterations),
   };
-  const rowLogs = (await get('RowSubmitted', since)).sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
-  // the transactions that carried the rows: who sent them, and the signed entries they held
-  const txs = new Map<Hex, { from: Address; fn: string; args: readonly unknown[] }>();
-  for (const h of new Set(rowLogs.map((l) => l.transactionHash))) {
-    const tx = await publicClient.getTransaction({ hash: h });
-    const d = decodeFunctionData({ abi: poolCoordinatorAbi, data: tx.input });
-    txs.set(h, { from: tx.from, fn: d.functionName, args: (d.args ?? []) as readonly unknown[] });
-  }
-  const rows: PoolRowEvent[] = rowLogs.map((l) => {
-    const a = l.args as { iteration: number; participant: Address; row: Hex; slice: Hex; relayer: Address };
-    const tx = txs.get(l.transactionHash)!;
-    let carrier: PoolRowEvent['carrier'] = { kind: 'missing' };
-    if (tx.fn === 'submit') carrier = { kind: 'submit', from: tx.from, row: tx.args[2] as Hex };
-    else {
-      const entries = (tx.fn === 'submitSigned' ? [tx.args[2]] : (tx.args[2] as unknown[])) as { participant: Address; row: Hex; slice: Hex; signature: Hex }[];
-      const e = entries.find((x) => x.participant.toLowerCase() === a.participant.toLowerCase() && x.row.toLowerCase() === a.row.toLowerCase())
-        ?? entries.find((x) => x.participant.toLowerCase() === a.participant.toLowerCase());
-      if (e) carrier = { kind: 'signed', row: e.row, slice: e.slice, signature: e.signature };
-    }
-    return { iteration: Number(a.iteration), participant: a.participant, row: a.row, slice: a.slice, relayer: a.relayer, txHash: l.transactionHash, logIndex: l.logIndex, blockNumber: l.blockNumber, carrier };
-  });
   const closed = (await get('IterationClosed', since))
     .map((l) => {
       const a = l.args as { iteration: number; prices: Hex; sbar: Hex; maxAbs: bigint; dualNum: bigint; submitted: number; status: number };
@@ -138,6 +117,43 @@ export async function fetchPoolRoundEvents(
       };
     })
     .sort((x, y) => x.iteration - y.iteration);
+  // rows iteration by iteration, each between the closes around it (one query per iteration: at
+  // N = 1000 a round's rows are ~14 MB of logs, more than a node or client returns at once)
+  const rowLogs: Log[] = [];
+  for (let k = 1; k <= closed.length + 1; k++) {
+    const from = k > 1 ? closed[k - 2]!.blockNumber : since;
+    const to = closed[k - 1]?.blockNumber ?? head;
+    rowLogs.push(
+      ...((await logsInWindows(from, to, (a, b) =>
+        publicClient.getContractEvents({ address, abi: poolCoordinatorAbi, eventName: 'RowSubmitted', args: { round, iteration: k }, fromBlock: a, toBlock: b, strict: true } as never), opts)) as unknown as Log[]),
+    );
+  }
+  rowLogs.sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
+  // the transactions that carried the rows: who sent them, and the signed entries they held (read 20 at a time)
+  const txs = new Map<Hex, { from: Address; fn: string; args: readonly unknown[] }>();
+  const hashes = [...new Set(rowLogs.map((l) => l.transactionHash))];
+  for (let k = 0; k < hashes.length; k += 20) {
+    await Promise.all(
+      hashes.slice(k, k + 20).map(async (h) => {
+        const tx = await publicClient.getTransaction({ hash: h });
+        const d = decodeFunctionData({ abi: poolCoordinatorAbi, data: tx.input });
+        txs.set(h, { from: tx.from, fn: d.functionName, args: (d.args ?? []) as readonly unknown[] });
+      }),
+    );
+  }
+  const rows: PoolRowEvent[] = rowLogs.map((l) => {
+    const a = l.args as { iteration: number; participant: Address; row: Hex; slice: Hex; relayer: Address };
+    const tx = txs.get(l.transactionHash)!;
+    let carrier: PoolRowEvent['carrier'] = { kind: 'missing' };
+    if (tx.fn === 'submit') carrier = { kind: 'submit', from: tx.from, row: tx.args[2] as Hex };
+    else {
+      const entries = (tx.fn === 'submitSigned' ? [tx.args[2]] : (tx.args[2] as unknown[])) as { participant: Address; row: Hex; slice: Hex; signature: Hex }[];
+      const e = entries.find((x) => x.participant.toLowerCase() === a.participant.toLowerCase() && x.row.toLowerCase() === a.row.toLowerCase())
+        ?? entries.find((x) => x.participant.toLowerCase() === a.participant.toLowerCase());
+      if (e) carrier = { kind: 'signed', row: e.row, slice: e.slice, signature: e.signature };
+    }
+    return { iteration: Number(a.iteration), participant: a.participant, row: a.row, slice: a.slice, relayer: a.relayer, txHash: l.transactionHash, logIndex: l.logIndex, blockNumber: l.blockNumber, carrier };
+  });
   const settled = new Map<string, bigint>();
   for (const l of await get('Settled', since)) settled.set(String(l.args.participant).toLowerCase(), l.args.amount as bigint);
   const [completed] = await get('SettlementCompleted', since);

@@ -18,7 +18,7 @@ import type { CoordinationResult } from '../admm/types.js';
 import { CoordinatorClient, ROUND_STATUS, worstRowTxGas } from '../contracts/coordinatorClient.js';
 import { explainCoordinatorError } from '../contracts/coordinatorErrors.js';
 import { deployCoordinator } from '../contracts/deployCoordinator.js';
-import type { AnvilHandle } from '../contracts/localAnvil.js';
+import type { AnvilHandle } from '../chain/localChain.js';
 import { DerchainError } from '../errors/base.js';
 import type { Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';

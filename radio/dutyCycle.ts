@@ -6,6 +6,12 @@
 import { subBandOf, type Region, type SubBand } from './regionalParameters.js';
 
 export const DUTY_CYCLE_WINDOW_MS = 3_600_000;
+/**
+ * Airtime a window may exceed its budget by through rounding (1 µs). The ledger works in float ms
+ * on whatever clock its caller uses (the simulator's is Unix-epoch ms, ~1.8e12, where a double
+ * resolves only 2.4e-4 ms), so sums of intervals carry rounding of that order.
+ */
+export const SLACK_MS = 1e-3;
 
 export class DutyCycleError extends Error {
   readonly transmitter: string;
@@ -80,7 +86,7 @@ export class DutyCycleLedger {
     for (;;) {
       const end = start + toaMs;
       const used = this.usedIn(list, end - this.windowMs, end);
-      if (used + toaMs <= budget + 1e-9) return start;
+      if (used + toaMs <= budget + SLACK_MS) return start;
       // slide until enough of the oldest airtime in the window has left it
       const excess = used + toaMs - budget;
       let left = 0;
@@ -95,7 +101,9 @@ export class DutyCycleLedger {
         }
         left += inWindow;
       }
-      start += Math.max(shift, 1e-6);
+      // at least one step the clock can represent: with epoch-scale times (1.8e12 ms, where a double
+      // resolves 2.4e-4 ms) a smaller step is lost and the loop would never end
+      start += Math.max(shift, SLACK_MS, Math.abs(start) * 4 * Number.EPSILON);
     }
   }
 

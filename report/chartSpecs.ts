@@ -8,6 +8,7 @@ import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { poolOutcomeOf, type ReportExtras } from './reportSummary.js';
 import { biggestSellerAndBuyer, pairValue } from './tradeMatrix.js';
+import { radioChartSpecs } from './radioFigures.js';
 
 export interface ChartSeries {
   label: string;
@@ -297,5 +298,19 @@ export function buildChartSpecs(result: CoordinationResult, scenario: Scenario, 
       wide: true,
     });
   }
+  if (extras.rollingIterations && extras.rollingIterations.length > 0) {
+    specs.push({
+      id: 'rolling',
+      title: 'Iterations per rolling re-clear',
+      subtitle: 'Round 0 is the first (cold) clearing; each later round re-clears the window shifted one slot, warm-started from the one before.',
+      type: 'bar',
+      xTitle: 're-clear',
+      yTitle: 'iterations',
+      labels: extras.rollingIterations.map((_, k) => String(k)),
+      series: [{ label: 'iterations', data: extras.rollingIterations, color: '#f28e2b', bar: true }],
+      wide: true,
+    });
+  }
+  if (extras.radio) specs.push(...radioChartSpecs(extras.radio));
   return specs;
 }

@@ -5,6 +5,7 @@ import type { PoolOutcome, PoolResult } from '../admm/poolEngine.js';
 import type { CoordinationResult, ProsumerSchedule } from '../admm/types.js';
 import type { Scenario } from '../model/scenario.js';
 import { biggestSellerAndBuyer } from './tradeMatrix.js';
+import type { RadioReportFigures } from './radioFigures.js';
 
 /** Optional additions to a report; the on-chain pilot fills `gasPerIteration`. */
 export interface ReportExtras {
@@ -16,6 +17,10 @@ export interface ReportExtras {
   currency?: string;
   /** free-form notes shown under the title (e.g. the command that produced the run) */
   notes?: string[];
+  /** iterations of each round of a rolling run: the first clearing, then each re-clear (pool pilot --rolling) */
+  rollingIterations?: number[];
+  /** a round cleared over simulated LoRaWAN (`pilot --transport lorawan`): the radio section */
+  radio?: RadioReportFigures;
 }
 
 export interface ProsumerTotals {
@@ -79,6 +84,9 @@ export interface ReportSummary extends HeadlineFigures, Pick<CoordinationResult,
   biggestBuyer: string;
   totals: ProsumerTotals[];
   gasPerIteration?: number[];
+  rollingIterations?: number[];
+  /** the radio section of a round cleared over simulated LoRaWAN */
+  radio?: RadioReportFigures;
   notes: string[];
 }
 
@@ -133,6 +141,8 @@ export function buildSummary(result: CoordinationResult, scenario: Scenario, ext
     notes: extras.notes ?? [],
   };
   if (extras.gasPerIteration) summary.gasPerIteration = extras.gasPerIteration;
+  if (extras.rollingIterations) summary.rollingIterations = extras.rollingIterations;
+  if (extras.radio) summary.radio = extras.radio;
   if (pool) {
     const { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement } = pool;
     summary.pool = { status, rho, alpha, resolutionKw, largestImbalanceKw, clearingPrices, settlement };

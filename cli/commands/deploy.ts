@@ -4,8 +4,11 @@
 // line, and is never printed.
 import type { Command } from 'commander';
 import { deployCoordinator } from '../../contracts/deployCoordinator.js';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { DEPLOYER_KEY_ENV, loadSigningKey } from '../../governance/memberKey.js';
+import { processIO, type CommandIO } from '../commandIO.js';
+import { addJsonOption, addKeyFileOption, addRpcOption } from '../connectionOptions.js';
+import { exitOnInputError } from '../inputErrorExit.js';
 
 interface DeployFlags {
   rpc: string;
@@ -36,17 +39,21 @@ export async function deployToChain(rpc: string, keyFile: string | undefined, en
   };
 }
 
-export function register(program: Command): void {
-  program
-    .command('deploy')
-    .description('Deploy the coordinator contract to an existing chain (loopback RPC) and print its address.')
-    .requiredOption('--rpc <url>', 'JSON-RPC endpoint of a node (127.0.0.1 only; use a tunnel to reach a remote node)')
-    .option('--key-file <file>', `file with the deployer's 0x-hex private key (chmod 600); default: $${DEPLOYER_KEY_ENV}`)
-    .option('--json', 'print one JSON object on stdout')
+export function register(program: Command, io: CommandIO = processIO()): void {
+  const cmd = program.command('deploy').description('Deploy the coordinator contract to an existing chain (loopback RPC) and print its address.');
+  addRpcOption(cmd, { required: true });
+  addKeyFileOption(cmd, { whose: "deployer's 0x-hex", env: DEPLOYER_KEY_ENV });
+  addJsonOption(cmd)
     .addHelpText('after', '\nExample:\n  DERCHAIN_DEPLOYER_KEY=0x... derchain deploy --rpc http://127.0.0.1:8545 --json\n')
-    .action(async (flags: DeployFlags) => {
-      const out = await deployToChain(flags.rpc, flags.keyFile);
-      if (flags.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-      else process.stdout.write(`coordinator deployed at ${out.coordinator} (chain ${out.chainId}, deployer ${out.deployer}, ${out.gasUsed} gas)\n`);
-    });
+    .action(
+      exitOnInputError(
+        'deploy',
+        async (flags: DeployFlags) => {
+          const out = await deployToChain(flags.rpc, flags.keyFile, io.env);
+          if (flags.json) io.stdout.write(`${JSON.stringify(out)}\n`);
+          else io.stdout.write(`coordinator deployed at ${out.coordinator} (chain ${out.chainId}, deployer ${out.deployer}, ${out.gasUsed} gas)\n`);
+        },
+        io,
+      ),
+    );
 }

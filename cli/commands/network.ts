@@ -8,10 +8,12 @@ import { besuImageOf } from '../../network-config/besuRelease.js';
 import { generateNetwork, networkSummary, writeNetwork } from '../../network-config/generate.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { parseConsortiumSpec, specWarnings } from '../../network-config/spec.js';
+import { processIO, type CommandIO } from '../commandIO.js';
+import { addJsonOption } from '../connectionOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
 
 /** Reads and checks the description; bad input (exit 2) names the file; warnings go to stderr. */
-function readSpec(file: string) {
+function readSpec(file: string, io: CommandIO) {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -19,11 +21,11 @@ function readSpec(file: string) {
     throw new DerchainInputError(`cannot read the file: ${(e as Error).message}`, { file }, { cause: e });
   }
   const spec = parseConsortiumSpec(text, file);
-  for (const warning of specWarnings(spec)) process.stderr.write(`derchain network: warning: ${warning}\n`);
+  for (const warning of specWarnings(spec)) io.stderr.write(`derchain network: warning: ${warning}\n`);
   return spec;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, io: CommandIO = processIO()): void {
   const network = program.command('network').description('Consortium network files (Besu Clique/QBFT, geth 1.13 for local tests)');
 
   network
@@ -32,27 +34,29 @@ export function register(program: Command): void {
     .description('Check a consortium description and report the first problem with its file, line and key')
     .action(
       exitOnInputError('network validate', async (specFile: string) => {
-      const spec = readSpec(specFile);
-      process.stdout.write(
+      const spec = readSpec(specFile, io);
+      io.stdout.write(
         `${specFile}: ok: chain ${spec.chainId}, ${spec.consensus}, ${spec.validators.length} validators, ${spec.members.length} members, ${spec.accounts.length} funded accounts\n`,
       );
-      }),
+      }, io),
     );
 
-  network
-    .command('generate')
-    .argument('<spec>', 'consortium description (YAML)')
-    .requiredOption('--out <dir>', 'output directory (must not already hold node keys)')
-    .option('--json', 'print the non-secret summary as JSON')
+  addJsonOption(
+    network
+      .command('generate')
+      .argument('<spec>', 'consortium description (YAML)')
+      .requiredOption('--out <dir>', 'output directory (must not already hold node keys)'),
+    'the non-secret summary as JSON',
+  )
     .description('Write node keys, enodes, Besu genesis/config.toml/static nodes/permissions, docker-compose.yml and the geth genesis')
     .action(
       exitOnInputError('network generate', async (specFile: string, opts: { out: string; json?: boolean }) => {
-      const spec = readSpec(specFile);
+      const spec = readSpec(specFile, io);
       const net = generateNetwork(spec);
       const out = resolve(opts.out);
       writeNetwork(net, out);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ out, besuImage: besuImageOf(spec), ...networkSummary(net) }, null, 2) + '\n');
+        io.stdout.write(JSON.stringify({ out, besuImage: besuImageOf(spec), ...networkSummary(net) }, null, 2) + '\n');
         return;
       }
       const lines = [
@@ -60,7 +64,7 @@ export function register(program: Command): void {
         ...net.nodes.map((n) => `  ${n.role.padEnd(9)} ${n.name.padEnd(16)} ${n.signerAddress ?? '-'.padEnd(42)}  ${n.enode}`),
         `node keys: ${out}/nodes/<name>/keys/ (owner-only); local run: cd ${out} && DERCHAIN_UID=$(id -u) DERCHAIN_GID=$(id -g) docker compose up -d`,
       ];
-      process.stdout.write(lines.join('\n') + '\n');
-      }),
+      io.stdout.write(lines.join('\n') + '\n');
+      }, io),
     );
 }

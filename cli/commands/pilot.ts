@@ -4,8 +4,7 @@
 // compares every iterate with the in-memory engine and writes the report with gas per iteration.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import type { Hex } from 'viem';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { isConverged } from '../../admm/engine.js';
@@ -13,11 +12,14 @@ import { headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { runPilot } from '../../operator/pilot.js';
+import { addJsonOption, addKeyFileOption, addRpcOption } from '../connectionOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
+import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { pilotPool } from '../pilotPool.js';
+import { pilotRadio, type RadioPilotFlags } from '../pilotRadio.js';
 import { addScenarioOptions, DATA_HELP, numberFlag, scenarioFromFlags, tolerancesOf, type ScenarioFlags } from '../scenarioOptions.js';
 
-export interface PilotFlags extends ScenarioFlags {
+export interface PilotFlags extends ScenarioFlags, RadioPilotFlags {
   rpc?: string[];
   operatorKeyFile?: string;
   blockTime?: string;
@@ -27,6 +29,7 @@ export interface PilotFlags extends ScenarioFlags {
   submit?: string;
   batchSize?: string;
   householdsPerProcess?: string;
+  logFormat?: string;
 }
 
 /** the pool takes thousands of households; the bilateral contract at most 64 */
@@ -34,11 +37,25 @@ const LIMITS = { maxProsumers: 5000, maxDays: 7 };
 const BILATERAL_MAX_PROSUMERS = 64;
 
 async function pilot(flags: PilotFlags): Promise<void> {
-  const log = pino({ name: 'derchain-pilot', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
+  const format = logFormatOf(flags.logFormat, process.stderr);
+  const logger = cliLogger({ name: 'derchain-pilot', format, stream: process.stderr, level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' });
+  try {
+    await runPilotCommand(flags, logger.log);
+  } finally {
+    logger.end();
+  }
+}
+
+async function runPilotCommand(flags: PilotFlags, log: Logger): Promise<void> {
   const parsed = scenarioFromFlags({ prosumers: '10', ...flags }, LIMITS);
   const { scenario, admm } = parsed;
   if (scenario.prosumers.length < 2) throw new DerchainInputError('the pilot needs at least 2 prosumers', { field: 'prosumers' });
-  if (parsed.market === 'pool') return pilotPool(flags, parsed, log);
+  if (parsed.market === 'pool' && (flags.transport ?? 'rpc') !== 'rpc') {
+    if (parsed.rolling > 0) throw new DerchainInputError('--rolling runs with --transport rpc only (the radio pilot clears one round)', { field: 'rolling' });
+    return pilotRadio(flags, parsed, log);
+  }
+  if (parsed.market === 'pool') return pilotPool(flags, parsed, log, LIMITS);
+  if ((flags.transport ?? 'rpc') !== 'rpc') throw new DerchainInputError('--transport lorawan|coap carries the pool market\'s rows; the bilateral market runs over rpc only', { field: 'transport' });
   if (scenario.prosumers.length > BILATERAL_MAX_PROSUMERS) {
     throw new DerchainInputError(`the bilateral market takes at most ${BILATERAL_MAX_PROSUMERS} prosumers (got ${scenario.prosumers.length}); use --market pool`, { field: 'prosumers' });
   }
@@ -48,14 +65,6 @@ async function pilot(flags: PilotFlags): Promise<void> {
   checkReportTarget(outDir);
   let operatorKey: Hex | undefined;
   if (flags.operatorKeyFile) operatorKey = readFileSync(flags.operatorKeyFile, 'utf8').trim() as Hex;
-  const tty = process.stderr.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, format: 'pilot |{bar}| iteration {value} | primal² {primal} | gas {gas} | {duration}s', hideCursor: true, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  bar?.start(admm.maxIterations, 0, { primal: '-', gas: '-' });
   const result = await runPilot({
     scenario,
     admm,
@@ -64,11 +73,9 @@ async function pilot(flags: PilotFlags): Promise<void> {
     blockTime,
     ...(deadlineBlocks !== undefined ? { deadlineBlocks } : {}),
     log,
-    onIteration: (it) => {
-      if (bar) bar.update(it.iteration, { primal: Number(it.primalSq).toExponential(2), gas: Number(it.gas).toLocaleString('en-US') });
-      else log.info({ iteration: it.iteration, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain');
-    },
-  }).finally(() => bar?.stop());
+    onIteration: (it) =>
+      log.info({ progress: true, iteration: it.iteration, of: admm.maxIterations, primalSq: String(it.primalSq), dualSq: String(it.dualSq), gas: Number(it.gas), converged: it.converged }, 'iteration on chain'),
+  });
   const r = result.inMemory;
   const gasPerIteration = result.gasPerIteration.map(Number);
   if (r) {
@@ -113,29 +120,39 @@ async function pilot(flags: PilotFlags): Promise<void> {
 }
 
 export function register(program: Command): void {
-  addScenarioOptions(
+  const cmd = addScenarioOptions(
     program
       .command('pilot')
       .description('Run the coordination on chain: anvil (or --rpc nodes), the coordinator contract (pool by default, or bilateral), the households\' agents, report with gas'),
     LIMITS,
-  )
-    .option('--rpc <url...>', 'existing loopback node(s); agents are spread round-robin (default: start anvil)')
-    .option('--operator-key-file <file>', 'file with the funded operator key (with --rpc)')
+  );
+  addKeyFileOption(addRpcOption(cmd, { many: true, description: 'existing loopback node(s); agents are spread round-robin (default: start anvil)' }), {
+    flag: '--operator-key-file',
+    whose: "funded operator's (with --rpc)",
+  })
     .option('--block-time <s>', 'anvil block period in seconds (default: automine)')
     .option('--deadline-blocks <b>', 'blocks before a missing prosumer\'s row is filled in (bilateral: advance(); pool: its last row carried over)')
     .option('--submit <how>', 'pool: relay (the pilot batches the households\' signed rows, default) or own (each household sends its own transaction)')
     .option('--batch-size <k>', 'pool: signed rows per relayed transaction (a gateway\'s batch)', '10')
     .option('--households-per-process <k>', 'pool: households sharing one agent process, each with its own key (default: 1 up to 16 households, else 4 processes)')
-    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)')
-    .option('--json', 'print one JSON object on stdout')
+    .option('--transport <how>', 'pool: rpc (agents beside a node, default), lorawan (simulated radio, ChirpStack MQTT, gateway relay) or coap (loopback UDP)')
+    .option('--gateways <k>', 'lorawan: gateways (default 1)')
+    .option('--spreading-factors <list>', 'lorawan: spreading factors given to the meters round-robin (default 7,8,9)')
+    .option('--uplink-loss <share>', 'lorawan: extra uplink frame loss, e.g. 0.1 (default 0)')
+    .option('--region <name>', 'lorawan: EU868 (default) or US915')
+    .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)');
+  addLogFormatOption(addJsonOption(cmd))
     .addHelpText(
       'after',
       `${DATA_HELP}
 Examples:
   $ derchain pilot                                      # pool market: anvil, 10 households, one day, report in out/
   $ derchain pilot --market bilateral                   # the paper's bilateral market
+  $ derchain pilot --transport lorawan                  # meters over simulated LoRaWAN, gateway relay, contract
+  $ derchain pilot --transport coap                     # meters over CoAP (NB-IoT path) on loopback UDP
   $ derchain pilot --prosumers 1000 --generator --json  # 1000 households in 4 agent processes, relayed batches of 10
   $ derchain pilot --json --prosumers 5                 # one JSON object on stdout
+  $ derchain pilot --rolling 2 --prosumers 3            # then 2 hourly re-clears on the same contract, warm-started
   $ derchain pilot --block-time 1 --out out/pilot-1s    # real 1 s block period
   $ derchain pilot --rpc http://127.0.0.1:8545 http://127.0.0.1:8546 --operator-key-file op.key
 `,

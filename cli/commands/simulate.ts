@@ -6,9 +6,7 @@
 // usage error).
 import type { Command } from 'commander';
 import { CommanderError } from 'commander';
-import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
-import pino from 'pino';
 import { runAdmmAsync } from '../../admm/engine.js';
 import { setupPool, type PoolResult } from '../../admm/poolEngine.js';
 import { rollingWindow, runPoolRolling, type RollingResult } from '../../admm/poolRolling.js';
@@ -19,6 +17,7 @@ import { buildSummary, headlineFigures } from '../../report/reportSummary.js';
 import { checkReportTarget } from '../../report/reportTarget.js';
 import { writeReport } from '../../report/writeReport.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitOnInputError } from '../inputErrorExit.js';
+import { addLogFormatOption, cliLogger, logFormatOf } from '../logOutput.js';
 import { addScenarioOptions, DATA_HELP, scenarioFromFlags, tolerancesOf, type AdmmKnobs, type Market, type PoolKnobs, type ScenarioFlags } from '../scenarioOptions.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 
@@ -26,6 +25,7 @@ import { DerchainInputError } from '../../errors/inputError.js';
 interface SimulateFlags extends ScenarioFlags {
   json?: boolean;
   out?: string;
+  logFormat?: string;
 }
 
 const LIMITS = { maxDays: 366 };
@@ -149,43 +149,25 @@ function readableSummary(result: CoordinationResult, scenario: Scenario, origin:
   return `${lines.join('\n')}\n`;
 }
 
-/** Progress on stderr: a bar on a terminal, a log line every few seconds otherwise. */
-function progressReporter(maxIterations: number) {
-  const log = pino({ name: 'derchain', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
-  const tty = process.stderr.isTTY === true;
-  const bar = tty
-    ? new cliProgress.SingleBar(
-        {
-          stream: process.stderr,
-          format: 'ADMM |{bar}| iteration {value}/{total} | primal {primal} kW | dual {dual} | {duration}s',
-          hideCursor: true,
-          clearOnComplete: true,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
+/** Progress on stderr (cli/logOutput.ts): one line updated in place on a terminal, a JSON line every few seconds otherwise. */
+function progressReporter(maxIterations: number, logFormat: string | undefined) {
+  const format = logFormatOf(logFormat, process.stderr);
+  const { log, end } = cliLogger({ name: 'derchain', format, stream: process.stderr, level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' });
   let lastLog = 0;
-  let started = false;
   return {
     log,
     onIteration(record: IterationRecord): void {
-      if (bar) {
-        if (!started) {
-          bar.start(maxIterations, 0, { primal: '-', dual: '-' });
-          started = true;
-        }
-        bar.update(record.iteration, { primal: record.primalResidual.toExponential(2), dual: record.dualResidual.toExponential(2) });
-        return;
-      }
       const now = Date.now();
-      if (record.iteration === 1 || now - lastLog >= 5000) {
+      // the text line updates in place, so every iteration; JSON lines every 5 s
+      if (format === 'text' || record.iteration === 1 || now - lastLog >= 5000) {
         lastLog = now;
-        log.info({ iteration: record.iteration, primalResidual: record.primalResidual, dualResidual: record.dualResidual, rho: record.rho }, 'admm progress');
+        log.info(
+          { progress: true, iteration: record.iteration, of: maxIterations, primalResidual: record.primalResidual, dualResidual: record.dualResidual, rho: record.rho },
+          'admm progress',
+        );
       }
     },
-    stop(): void {
-      if (bar && started) bar.stop();
-    },
+    stop: end,
   };
 }
 
@@ -208,7 +190,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   const { origin, admm, market, pool: poolKnobs, rolling: hours } = parsed;
   let scenario = parsed.scenario;
   if (flags.out !== undefined) checkReportTarget(flags.out);
-  const progress = progressReporter(market === 'pool' ? poolKnobs.maxIterations : admm.maxIterations);
+  const progress = progressReporter(market === 'pool' ? poolKnobs.maxIterations : admm.maxIterations, flags.logFormat);
   progress.log.info(
     { source: scenario.source, prosumers: scenario.prosumers.length, horizon: scenario.horizon, market, ...(market === 'pool' ? poolKnobs : admm), rolling: hours },
     'simulate: running ADMM and the centralised reference',
@@ -257,12 +239,13 @@ Exit codes: 0 ok, 1 error, 2 bad input (the message names file, line, prosumer a
 `;
 
 export function register(program: Command): void {
-  addScenarioOptions(
+  const cmd = addScenarioOptions(
     program.command('simulate').description('Coordinate the prosumers in memory: centralised optimum and ADMM, with an optional HTML report'),
     LIMITS,
   )
     .option('--json', 'print one JSON object on stdout (progress and logs stay on stderr)')
-    .option('--out <dir>', 'write the report (report.html, schedules.csv, trades.csv, summary.json) to DIR')
+    .option('--out <dir>', 'write the report (report.html, schedules.csv, trades.csv, summary.json) to DIR');
+  addLogFormatOption(cmd)
     .addHelpText('after', HELP_AFTER)
     .showHelpAfterError('(derchain simulate --help shows the options and examples)')
     .exitOverride((err: CommanderError) => {

@@ -1,16 +1,16 @@
-// `derchain validators list|status|propose-add|propose-remove|propose|vote|execute|expire|deploy`:
+// `derchain validators list|status|propose-add|propose-remove|propose|vote|execute|accept-admitter|expire|deploy`:
 // the consortium members' side of validator governance. Reads need --rpc and --governance; actions
 // sign with the member's key (--key-file, or DERCHAIN_MEMBER_KEY). Tables on stdout, --json for
 // machines. Clique votes themselves are cast by `derchain validator-bridge` beside each validator.
 // Agent releases are decided with `derchain releases`.
 import type { Command } from 'commander';
 import { parseAbi, type Address, type PublicClient } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { CliqueRpc } from '../../governance/cliqueRpc.js';
 import { changesTable, membersTable, proposalsTable, signersTable } from '../../governance/consortiumTables.js';
 import { chainSignerSet, readConsortiumView, type ConsortiumView } from '../../governance/consortiumView.js';
 import type { GovernanceClient } from '../../governance/governanceClient.js';
-import { escapeForTerminal } from '../../governance/textRules.js';
+import { escapeForTerminal, MAX_VOTING_PERIOD_SECONDS, MIN_VOTING_PERIOD_SECONDS } from '../../governance/textRules.js';
 import { describeLiveness, livenessAfterChange, parseEnode, probeEnode, peerIdsOf, quorumHolds, signerOfNodeId } from '../../governance/validatorLiveness.js';
 import { DerchainInputError } from '../../errors/inputError.js';
 import { deployGovernance, type InitialMember, type InitialValidator } from '../../governance/deployGovernance.js';
@@ -28,7 +28,6 @@ import {
   withConnection,
 } from '../governanceOptions.js';
 import { exitOnInputError } from '../inputErrorExit.js';
-import { MAX_VOTING_PERIOD_SECONDS, MIN_VOTING_PERIOD_SECONDS } from '../../governance/textRules.js';
 
 const address = addressArg;
 const proposalId = proposalIdArg;
@@ -302,6 +301,17 @@ export function register(program: Command): void {
       }),
     );
 
+  withConnection(validators.command('accept-admitter'))
+    .description("Let governance take the coordinator's admitter role, once the coordinator's admitter has proposed it (pool coordinator: proposeAdmitter)")
+    .action(
+      exitOnInputError('validators accept-admitter', async (o: ConnectionOptions) => {
+        const g = await governanceOf(o, true);
+        const coordinator = await g.coordinator();
+        const hash = await g.acceptCoordinatorAdmitter();
+        print(o, { coordinator, hash }, `governance now holds the admitter role of ${coordinator}\ntx ${hash}`);
+      }),
+    );
+
   withConnection(validators.command('expire'))
     .argument('<id>', 'proposal id', proposalId)
     .description('Record that an open proposal passed its deadline')
@@ -344,7 +354,9 @@ export function register(program: Command): void {
             o,
             { governance: deployed, members, validators: initialValidators },
             `governance deployed at ${deployed}\n${members.length} members, ${initialValidators.length} validators, voting period ${period} s` +
-              (o.coordinator ? `\nnext: the coordinator's admitter calls transferAdmitter(${deployed}) on ${o.coordinator}` : ''),
+              (o.coordinator
+                ? `\nnext: the coordinator's admitter hands its role to ${deployed}: transferAdmitter on a bilateral coordinator, or proposeAdmitter on a pool coordinator followed by derchain validators accept-admitter`
+                : ''),
           );
         },
       ),

@@ -1,10 +1,12 @@
 // One pool round with N meters over CoAP on loopback UDP (the NB-IoT path): each meter asks for the
 // clearing it needs, solves, signs and posts its row, and takes the next clearing from the
 // piggybacked response when it is there. Relay and coordinator as in radioRound.ts.
-import { keccak256, toHex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
-import { setupPool } from '../../admm/poolEngine.js';
+import { setupPool, type PoolOptions } from '../../admm/poolEngine.js';
+import type { PoolConfig } from '../../admm/poolStep.js';
+import type { PoolDomainRef } from '../../contracts/poolRow.js';
+import type { LocalAccount } from 'viem';
 import { decodeRow } from '../../contracts/poolRow.js';
 import { blockContext } from '../../model/socialProblem.js';
 import type { Scenario } from '../../model/scenario.js';
@@ -14,6 +16,7 @@ import { GatewayRelay } from '../../gateway/relay.js';
 import { CoapMeterLink } from '../coapMeterLink.js';
 import { decodeMessage } from '../frames.js';
 import { PoolMeter } from '../poolMeter.js';
+import { radioInitialPrices, radioMeterKeys } from './radioRound.js';
 
 export interface CoapRoundResult {
   iterations: number;
@@ -24,53 +27,21 @@ export interface CoapRoundResult {
   wallMs: number;
 }
 
-export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; blockSzx?: number }): Promise<CoapRoundResult> {
+export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; round?: bigint; blockSzx?: number; poolOptions?: Partial<PoolOptions> }): Promise<CoapRoundResult> {
   const sc = o.scenario;
-  const cfg = setupPool(sc, { centralized: false }).config;
+  const cfg = setupPool(sc, { ...o.poolOptions, centralized: false }).config;
   const seed = o.seed ?? 1;
-  const accounts = sc.prosumers.map((_, i) => privateKeyToAccount(keccak256(toHex(`derchain radio meter ${seed}/${i}`))));
-  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
-  const round = 1n;
+  const accounts = radioMeterKeys(seed, sc.prosumers.length).map((k) => privateKeyToAccount(k));
+  const initial = radioInitialPrices(sc);
+  const round = o.round ?? 1n;
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, accounts.map((a) => a.address), initial);
   const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
   await relay.start(round);
   const endpoint = await startCoapEndpoint(relay, { log: o.log });
-  const ctx = blockContext(sc);
   const t0 = Date.now();
   let requests = 0;
   try {
-    await Promise.all(
-      sc.prosumers.map(async (prosumer, i) => {
-        const meter = new PoolMeter({
-          account: accounts[i]!,
-          domain: chain.domain,
-          round,
-          participant: i,
-          params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
-        });
-        const link = new CoapMeterLink({ port: endpoint.port, blockSzx: o.blockSzx ?? 2 });
-        let next: Uint8Array | undefined;
-        while (meter.phase !== 'done') {
-          const c = next ?? (await link.clearing(meter.nextClearing));
-          requests++;
-          next = undefined;
-          if (c === undefined) {
-            await new Promise((r) => setTimeout(r, 20));
-            continue;
-          }
-          const m = decodeMessage(c);
-          if (m.type !== 'clearing') throw new Error('not a clearing');
-          const row = await meter.onClearing(m);
-          if (row === undefined) continue;
-          const latest = await link.post(row);
-          requests++;
-          if (latest.length > 0) {
-            const l = decodeMessage(latest);
-            if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
-          }
-        }
-      }),
-    );
+    requests = await runCoapMeters({ scenario: sc, cfg, accounts, domain: chain.domain, round, port: endpoint.port, blockSzx: o.blockSzx ?? 2 });
   } finally {
     await endpoint.close();
   }
@@ -87,4 +58,49 @@ export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: 
     requests,
     wallMs: Date.now() - t0,
   };
+}
+
+/**
+ * N meters over CoAP until the round's final clearing: each asks for the clearing it needs, solves,
+ * signs and posts its row, and takes the next clearing from the piggybacked response when it is
+ * there. Returns the number of CoAP requests.
+ */
+export async function runCoapMeters(o: { scenario: Scenario; cfg: PoolConfig; accounts: LocalAccount[]; domain: PoolDomainRef; round: bigint; port: number; blockSzx?: number }): Promise<number> {
+  const sc = o.scenario;
+  const { cfg, round } = o;
+  const ctx = blockContext(sc);
+  let requests = 0;
+  await Promise.all(
+    sc.prosumers.map(async (prosumer, i) => {
+      const meter = new PoolMeter({
+        account: o.accounts[i]!,
+        domain: o.domain,
+        round,
+        participant: i,
+        params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
+      });
+      const link = new CoapMeterLink({ port: o.port, blockSzx: o.blockSzx ?? 2 });
+      let next: Uint8Array | undefined;
+      while (meter.phase !== 'done') {
+        const c = next ?? (await link.clearing(meter.nextClearing));
+        requests++;
+        next = undefined;
+        if (c === undefined) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const m = decodeMessage(c);
+        if (m.type !== 'clearing') throw new Error('not a clearing');
+        const row = await meter.onClearing(m);
+        if (row === undefined) continue;
+        const latest = await link.post(row);
+        requests++;
+        if (latest.length > 0) {
+          const l = decodeMessage(latest);
+          if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
+        }
+      }
+    }),
+  );
+  return requests;
 }

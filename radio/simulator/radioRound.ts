@@ -4,7 +4,7 @@
 // behind the relay's chain port (in memory by default, the contract when one is passed). Returns
 // the final integers (to compare with admm/poolEngine.ts), the simulated time per clearing and the
 // radio figures for the report. Used by the tests, `derchain pilot --transport lorawan` and demos.
-import { keccak256, toHex, type Address } from 'viem';
+import { keccak256, toHex, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
 import { decodeRow } from '../../contracts/poolRow.js';
@@ -44,8 +44,9 @@ export interface RadioRoundOptions {
   /** data rate of the clearing downlinks (default EU868: that of the slowest meter's SF; US915 DR13), on the RX2 frequency */
   downlinkDr?: number;
   deadlineMs?: number;
+  /** a meter sends its row again when no clearing came this long after it (default jitter + 12 s) */
   retryMs?: number;
-  /** uplinks start uniformly within this window after a clearing (ms) */
+  /** uplinks start uniformly within this window after a clearing (ms; default max(8 s, 250 ms x N)) */
   jitterMs?: number;
   statePath?: string;
   /** a coordinator other than the in-memory one (the contract) */
@@ -87,6 +88,16 @@ export interface RadioRoundResult {
 const SIM_EPOCH_MS = Date.UTC(2026, 0, 1);
 const hex16 = (k: number, prefix: string) => `${prefix}${k.toString(16).padStart(16 - prefix.length, '0')}`;
 
+/** The simulated meters' own keys (derived from the seed: demo and test meters only). */
+export function radioMeterKeys(seed: number, n: number): Hex[] {
+  return Array.from({ length: n }, (_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
+}
+
+/** The cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff), µcurrency/kWh. */
+export function radioInitialPrices(sc: Scenario): BigInt64Array {
+  return BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+}
+
 export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundResult> {
   const region = regionByName(o.region ?? 'EU868');
   const sc = o.scenario;
@@ -94,12 +105,11 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const cfg = problem.config;
   const seed = o.seed ?? 1;
   const rand = mulberry32(seed * 7919 + 17);
-  const keys = sc.prosumers.map((_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
+  const keys = radioMeterKeys(seed, sc.prosumers.length);
   const accounts = keys.map((k) => privateKeyToAccount(k));
   const participants = accounts.map((a) => a.address);
   const round = o.round ?? 1n;
-  // the cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff)
-  const initial = BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
+  const initial = radioInitialPrices(sc);
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, participants, initial);
   const ctx = blockContext(sc);
 
@@ -155,6 +165,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   };
   const clearingTimes: number[] = [];
   let lastIteration = -1;
+  const jitterMs = o.jitterMs ?? Math.max(8_000, 250 * sc.prosumers.length);
   const sim: RadioSimulator = new RadioSimulator({
     region,
     client: simClient,
@@ -163,8 +174,12 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     startMs: SIM_EPOCH_MS,
     uplinkLoss: o.uplinkLoss ?? 0,
     multicast: { groupId: multicastGroupId, dr: downDr, frequencyHz: region.rx2.frequencyHz },
-    retryMs: o.retryMs ?? 12_000,
-    jitterMs: o.jitterMs ?? 4_000,
+    // spread the rows over a window that grows with N (fewer same-SF collisions), and retry only
+    // after every meter's first attempt had its chance (measured, 10 meters SF7-9 at the pool's
+    // default tolerances: retry 12 s / jitter 4 s took 61 simulated minutes, 168 duplicate rows,
+    // the SF9 meters at their 1 % budget; retry 20 s / jitter 8 s: 7 minutes, 52 duplicates)
+    jitterMs,
+    retryMs: o.retryMs ?? jitterMs + 12_000,
     log: o.log,
     meters: sc.prosumers.map((prosumer, i) => {
       const params: PoolAgentParams = {
@@ -232,62 +247,66 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     },
   });
   let uplinksBeforeRestart = 0;
-  // meters boot (JOIN first), the relay takes up the round and broadcasts its opening prices
-  await sim.start();
-  await relay.start(round);
-  await sim.o.settle();
-  await sim.drainInbox();
-  const t0 = sim.now;
-  for (let guard = 0; guard < 1_000_000 && !relay.roundEnded; guard++) {
-    if (o.restartRelayAt && restarts === 0 && relay.openIteration === o.restartRelayAt.iteration) {
-      rowsThisIteration = Object.keys(relay.store.state.pending).length + relay.store.state.accepted.length;
-      if (rowsThisIteration >= o.restartRelayAt.afterRows) {
-        // kill: drop the MQTT session without a clean close, forget the object
-        upClient.end(true);
-        uplinksBeforeRestart += relay.stats.uplinks;
-        relay = makeRelay();
-        restarts++;
-        await relay.start(round);
-        upClient = await attachWith(relay);
-      }
-    }
-    if (sim.pendingEvents > 0) {
-      await sim.step();
-      continue;
-    }
-    const d = relay.deadline;
-    if (d === undefined) break;
-    sim.advanceTo(d);
-    await relay.tick();
+  try {
+    // meters boot (JOIN first), the relay takes up the round and broadcasts its opening prices
+    await sim.start();
+    await relay.start(round);
     await sim.o.settle();
     await sim.drainInbox();
+    const t0 = sim.now;
+    for (let guard = 0; guard < 1_000_000 && !relay.roundEnded; guard++) {
+      if (o.restartRelayAt && restarts === 0 && relay.openIteration === o.restartRelayAt.iteration) {
+        rowsThisIteration = Object.keys(relay.store.state.pending).length + relay.store.state.accepted.length;
+        if (rowsThisIteration >= o.restartRelayAt.afterRows) {
+          // kill: drop the MQTT session without a clean close, forget the object
+          upClient.end(true);
+          uplinksBeforeRestart += relay.stats.uplinks;
+          relay = makeRelay();
+          restarts++;
+          await relay.start(round);
+          upClient = await attachWith(relay);
+        }
+      }
+      if (sim.pendingEvents > 0) {
+        await sim.step();
+        continue;
+      }
+      const d = relay.deadline;
+      if (d === undefined) break;
+      sim.advanceTo(d);
+      await relay.tick();
+      await sim.o.settle();
+      await sim.drainInbox();
+    }
+    const prog = await chain.progress(round);
+    const finalClearing = await chain.clearing(round, prog.iteration);
+    // the rows the coordinator holds (the relay's record of what was counted)
+    const rows: Int16Array[] = participants.map((_, i) => {
+      const h = relay.store.state.lastRows[String(i)];
+      return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
+    });
+    const result: RadioRoundResult = {
+      iterations: prog.iteration,
+      status: prog.status,
+      simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
+      clearingTimesMs: clearingTimes.map((t) => t - t0),
+      prices: Array.from(finalClearing.prices),
+      rows,
+      devices: sim.deviceStats(),
+      gateways: sim.gatewayStatsList(),
+      dutyCycle: sim.ledger.usage(sim.now),
+      relay: { ...relay.stats },
+      relayRestarts: restarts,
+      relayLog,
+      meterKeys: keys,
+      participants,
+      relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
+    };
+    return result;
+  } finally {
+    // also when the chain or the relay failed: a broker left open keeps the process alive
+    upClient.end(true);
+    await Promise.all([downClient.endAsync(), simClient.endAsync()]);
+    await broker.close();
   }
-  const prog = await chain.progress(round);
-  const finalClearing = await chain.clearing(round, prog.iteration);
-  // the rows the coordinator holds (the relay's record of what was counted)
-  const rows: Int16Array[] = participants.map((_, i) => {
-    const h = relay.store.state.lastRows[String(i)];
-    return h === undefined || h === '0x' ? new Int16Array(cfg.t) : decodeRow(h);
-  });
-  const result: RadioRoundResult = {
-    iterations: prog.iteration,
-    status: prog.status,
-    simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
-    clearingTimesMs: clearingTimes.map((t) => t - t0),
-    prices: Array.from(finalClearing.prices),
-    rows,
-    devices: sim.deviceStats(),
-    gateways: sim.gatewayStatsList(),
-    dutyCycle: sim.ledger.usage(sim.now),
-    relay: { ...relay.stats },
-    relayRestarts: restarts,
-    relayLog,
-    meterKeys: keys,
-    participants,
-    relayed: chain instanceof InMemoryPoolChain ? chain.batches.flatMap((b) => b.participants.map((p) => `${b.iteration}/${p}`)) : [],
-  };
-  upClient.end(true);
-  await Promise.all([downClient.endAsync(), simClient.endAsync()]);
-  await broker.close();
-  return result;
 }

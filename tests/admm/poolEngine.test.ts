@@ -1,9 +1,10 @@
 // The in-memory pool engine (admm/poolEngine.ts) on a small generated case: it reaches the DCM
-// optimum, its balanced trades and settlement cancel exactly, a participant that misses iterations
+// optimum (and with the defaults stops on the residual rule within 1e-3 of it), its balanced trades
+// and settlement cancel exactly, a participant that misses iterations
 // is carried over and the round still converges, a warm start from the round's own end stops at once,
 // runs are bit-for-bit reproducible, and the rolling re-clears carry the executed slot over.
 import assert from 'node:assert/strict';
-import { runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
+import { DEFAULT_POOL_OPTIONS, runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
 import { runPoolRolling, shiftedWarmStart } from '../../admm/poolRolling.js';
 import { accumulateSubmission, closeIteration, openRound } from '../../admm/poolStep.js';
 import { loadScenario } from '../../data/loadScenario.js';
@@ -22,6 +23,22 @@ describe('pool engine', function () {
     assert.ok(tight.pool.largestImbalanceKw <= 3 * 1e-3 + 1e-12);
     // the scale-aware rho is the default
     assert.ok(Math.abs(tight.pool.rho - scaleAwareRho(sc)) < 1e-6);
+    // the stop is the residual rule, and the reported imbalance and its slot are those of the final rows
+    assert.ok(tight.stopRuleMet);
+    assert.equal(tight.pool.largestImbalanceSlots.length, tight.history.length);
+    const net = Array.from({ length: sc.horizon }, (_, t) => Math.abs(tight.pool.fixed.rows.reduce((a, r) => a + r[t], 0)));
+    const slot = tight.pool.largestImbalanceSlots[tight.history.length - 1];
+    assert.equal(net[slot], Math.max(...net));
+    assert.equal(net[slot] * tight.pool.resolutionKw, tight.pool.largestImbalanceKw);
+  });
+
+  it('with the default options the round ends on the residual rule, within 1e-3 of the optimum and N x epsPrimal of balance', () => {
+    const r = runPool(sc);
+    assert.equal(r.pool.status, 'converged');
+    assert.ok(r.stopRuleMet && r.converged);
+    assert.ok(r.relativeGap <= 1e-3, `relative gap ${r.relativeGap}`);
+    assert.ok(r.pool.largestImbalanceKw <= sc.prosumers.length * DEFAULT_POOL_OPTIONS.epsPrimal + 1e-12);
+    assert.equal(r.pool.alpha, DEFAULT_POOL_OPTIONS.alpha);
   });
 
   it('balanced trades cancel per slot and the settlement sums to zero exactly; the final rows replay through the spec', () => {
@@ -72,7 +89,12 @@ describe('pool engine', function () {
     const two = scenario(2, 2);
     const r = runPoolRolling(two, { hours: 2, window: 24 }, { centralized: false });
     assert.equal(r.steps.length, 3);
-    assert.ok(r.steps.every((s) => s.converged));
+    assert.ok(r.steps.every((s) => s.converged && s.status === 'converged'));
+    for (const s of r.steps) {
+      assert.ok(Number.isInteger(s.firstIterationImbalanceSlot) && s.firstIterationImbalanceSlot >= 0 && s.firstIterationImbalanceSlot < 24);
+      assert.ok(s.firstIterationImbalanceKw >= 0);
+    }
+    assert.equal(r.steps[2].firstIterationImbalanceKw, r.last.history[0].largestImbalanceKw);
     assert.equal(r.last.timestamps[0], two.timestamps[2]);
     const shifted = shiftedWarmStart(r.first);
     assert.equal(shifted.prices[0], r.first.pool.clearingPrices[1]);

@@ -11,7 +11,7 @@ import { loadScenario } from '../../data/loadScenario.js';
 import { BESU_VERSION_FOR, findBesu, type Consensus } from '../../network-config/besuBinary.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
-import { blockNumberOf } from '../../network-config/jsonRpc.js';
+import { blockNumberOf } from '../../chain/rpc.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';
 import { runPilot, type PilotResult } from '../../operator/pilot.js';
 

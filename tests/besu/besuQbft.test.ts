@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromRlp, getAddress, type Address, type Hex } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { blockNumberOf, connectNode, nodesAgreeOnBlock, rpcCall, waitFor } from '../../chain/rpc.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
-import { blockNumberOf, nodesAgreeOnBlock, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
 import { pilotWithValidatorOutage, startBesuTestNet, type BesuTestNet, itFull } from './besuNetwork.js';
 
 const sorted = (l: readonly string[]) => l.map((a) => getAddress(a)).sort();

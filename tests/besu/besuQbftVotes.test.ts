@@ -4,10 +4,9 @@
 // (one validator, one member) keeps it quick; the four-validator QBFT network is besuQbft.test.ts.
 import assert from 'node:assert/strict';
 import { getAddress } from 'viem';
-import { connectNode } from '../../governance/chainClients.js';
+import { blockNumberOf, connectNode, rpcCall, waitFor } from '../../chain/rpc.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
-import { blockNumberOf, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
 import { InProcessBridge, startBesuTestNet, type BesuTestNet } from './besuNetwork.js';
 
 describe('Besu 26.8.0 QBFT, validators in the genesis: the bridge casts qbft_proposeValidatorVote', function () {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createPublicClient, http } from 'viem';
-import { startAnvil, type AnvilHandle } from '../../contracts/localAnvil.js';
+import { startAnvil, type AnvilHandle } from '../../chain/localChain.js';
 
 const run = promisify(execFile);
 // anvil's well-known first dev account (public test key, funded on every anvil)

@@ -12,9 +12,8 @@ import { join, resolve } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createPublicClient, http } from 'viem';
 import { codeMatchesSource } from '../../contracts/findCoordinator.js';
-import { startAnvil } from '../../contracts/localAnvil.js';
-import { chainFor } from '../../contracts/rpcEndpoint.js';
-import { rpcCall } from '../../network-config/jsonRpc.js';
+import { startAnvil } from '../../chain/localChain.js';
+import { chainFor, rpcCall } from '../../chain/rpc.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'bin', 'derchain.mjs');

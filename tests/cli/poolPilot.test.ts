@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { startAnvil } from '../../contracts/localAnvil.js';
-import { rpcCall } from '../../network-config/jsonRpc.js';
+import { startAnvil } from '../../chain/localChain.js';
+import { rpcCall } from '../../chain/rpc.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'bin', 'derchain.mjs');

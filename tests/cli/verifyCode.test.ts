@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { startDevChain, type DevChain } from '../../contracts/devChain.js';
+import { startDevChain, type DevChain } from '../../chain/localChain.js';
 import { encodeRow } from '../../contracts/rowCodec.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

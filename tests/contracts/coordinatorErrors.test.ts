@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { BaseError, ContractFunctionRevertedError, type Hex } from 'viem';
 import { coordinatorStep, initialState, index, type CoordinatorConfig } from '../../admm/coordinatorStep.js';
-import { startDevChain, type DevChain } from '../../contracts/devChain.js';
+import { startDevChain, type DevChain } from '../../chain/localChain.js';
 import type { OpenRoundArgs } from '../../contracts/coordinatorClient.js';
 import { encodeRow, rowOf } from '../../contracts/rowCodec.js';
 import { fetchRoundEvents, replayRound, verifyRound } from '../../node-agent/roundReplay.js';

@@ -3,8 +3,8 @@
 // tests share it; each prosumer can submit itself (`submit`) or sign for a relay.
 import { createWalletClient, http, type Account, type Chain, type Hex, type LocalAccount, type Transport, type WalletClient } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { startPoolDevChain, type PoolDevChain } from '../../contracts/devChain.js';
-import { rpcCall } from '../../network-config/jsonRpc.js';
+import { startPoolDevChain, type PoolDevChain } from '../../chain/localChain.js';
+import { rpcCall } from '../../chain/rpc.js';
 import { PoolCoordinatorClient, type PoolRoundConfig } from '../../contracts/poolCoordinatorClient.js';
 import { encodeRow, makeSignedPoolRow, type SignedPoolRow } from '../../contracts/poolRow.js';
 

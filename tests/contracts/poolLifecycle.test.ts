@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { parseEventLogs } from 'viem';
 import { POOL_STATUS } from '../../contracts/poolCoordinatorClient.js';
 import { encodeRow } from '../../contracts/poolRow.js';
-import { rpcCall } from '../../network-config/jsonRpc.js';
+import { rpcCall } from '../../chain/rpc.js';
 import { poolConfig, startPoolFixture } from './poolFixture.js';
 
 const ROW = [1, 2, 3, 4, 5, 6];

@@ -4,7 +4,7 @@
 // opens), the operator role moves in two steps, and reverts read as sentences.
 import assert from 'node:assert/strict';
 import { BaseError, ContractFunctionRevertedError, decodeEventLog, type Hex } from 'viem';
-import { startDevChain, type DevChain } from '../../contracts/devChain.js';
+import { startDevChain, type DevChain } from '../../chain/localChain.js';
 import { ROUND_STATUS, type OpenRoundArgs, worstRowTxGas } from '../../contracts/coordinatorClient.js';
 import { CoordinatorRevertError, explainCoordinatorError } from '../../contracts/coordinatorErrors.js';
 import { encodeRow } from '../../contracts/rowCodec.js';

@@ -14,7 +14,7 @@ import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { sortSigners } from '../../network-config/extraData.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, nodesAgreeOnBlock, rpcCall, sleep, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, nodesAgreeOnBlock, rpcCall, sleep, waitFor } from '../../chain/rpc.js';
 
 interface RpcBlock {
   number: Hex;

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { stopDevnet } from '../../network-config/devnet.js';
 import { readDevnetState } from '../../network-config/devnetState.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, waitFor } from '../../chain/rpc.js';
 
 const run = promisify(execFile);
 const cli = (args: string[]) => run(process.execPath, ['bin/derchain.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });

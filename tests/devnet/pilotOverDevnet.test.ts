@@ -11,7 +11,7 @@ import { loadScenario } from '../../data/loadScenario.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, nodesAgreeOnBlock, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, nodesAgreeOnBlock, waitFor } from '../../chain/rpc.js';
 import { runPilot, type PilotResult } from '../../operator/pilot.js';
 
 const log = pino({ level: 'silent' });

@@ -11,7 +11,7 @@ import { ChainApprovals } from '../../fleet/chainApprovals.js';
 import { HttpGatewayLink } from '../../fleet/gatewayLink.js';
 import { GatewayService } from '../../fleet/gatewayService.js';
 import { MeterSupervisor } from '../../fleet/meterSupervisor.js';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';

@@ -1,27 +1,13 @@
-// Test support: a throwaway anvil chain (EVM "paris", like the Clique network) on a free
-// loopback port, with freshly generated, funded accounts. Used for the contract-logic tests.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createPublicClient, http, parseEther, type Hex } from 'viem';
+// Test support: a throwaway anvil chain (chain/localChain.ts) with freshly generated, funded
+// accounts signing locally, and anvil's cheat codes (time, code, storage). Used for the
+// contract-logic tests of governance and the fleet.
+import { parseEther, type Hex } from 'viem';
 import { generatePrivateKey } from 'viem/accounts';
-import { connectNode, type NodeClients } from '../../governance/chainClients.js';
+import { freeLoopbackPort, startAnvil as startLocalAnvil } from '../../chain/localChain.js';
+import { connectNode, rpcCall, type NodeClients } from '../../chain/rpc.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 
-const ANVIL = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.bin', 'anvil');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 /** A devnet base port with every port of its range free (see network-config/devnetPorts.ts). */
 export const freeBasePort = freeDevnetBasePort;
@@ -39,52 +25,35 @@ export interface AnvilChain {
 }
 
 export async function startAnvil(accountCount: number, extraArgs: string[] = []): Promise<AnvilChain> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(ANVIL, ['--host', '127.0.0.1', '--port', String(port), '--hardfork', 'paris', '--silent', ...extraArgs], {
-    stdio: 'ignore',
-  });
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
-  const started = Date.now();
-  for (;;) {
-    try {
-      await probe.getChainId();
-      break;
-    } catch {
-      if (Date.now() - started > 15000) {
-        child.kill('SIGKILL');
-        throw new Error('anvil did not start within 15 s');
-      }
-      await new Promise((r) => setTimeout(r, 100));
+  const anvil = await startLocalAnvil({ extraArgs });
+  const rpcUrl = anvil.rpcUrl;
+  const rpc = (method: string, params: unknown[]) => rpcCall(rpcUrl, method, params);
+  try {
+    const keys = Array.from({ length: accountCount }, () => generatePrivateKey());
+    const accounts: NodeClients[] = [];
+    for (const key of keys) {
+      const clients = await connectNode(rpcUrl, key);
+      await rpc('anvil_setBalance', [clients.walletClient!.account.address, `0x${parseEther('1000').toString(16)}`]);
+      accounts.push(clients);
     }
+    return {
+      rpcUrl,
+      accounts,
+      keys,
+      stop: () => anvil.stop(),
+      async increaseTime(seconds) {
+        await rpc('evm_increaseTime', [seconds]);
+        await rpc('evm_mine', []);
+      },
+      async setCode(address, code) {
+        await rpc('anvil_setCode', [address, code]);
+      },
+      async setStorageAt(address, slot, value) {
+        await rpc('anvil_setStorageAt', [address, slot, value]);
+      },
+    };
+  } catch (err) {
+    await anvil.stop();
+    throw err;
   }
-  const rpc = (method: string, params: unknown[]) => probe.request({ method: method as never, params: params as never });
-  const keys = Array.from({ length: accountCount }, () => generatePrivateKey());
-  const accounts: NodeClients[] = [];
-  for (const key of keys) {
-    const clients = await connectNode(rpcUrl, key);
-    await rpc('anvil_setBalance', [clients.walletClient!.account.address, `0x${parseEther('1000').toString(16)}`]);
-    accounts.push(clients);
-  }
-  return {
-    rpcUrl,
-    accounts,
-    keys,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-    async increaseTime(seconds) {
-      await rpc('evm_increaseTime', [seconds]);
-      await rpc('evm_mine', []);
-    },
-    async setCode(address, code) {
-      await rpc('anvil_setCode', [address, code]);
-    },
-    async setStorageAt(address, slot, value) {
-      await rpc('anvil_setStorageAt', [address, slot, value]);
-    },
-  };
 }

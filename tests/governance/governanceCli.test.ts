@@ -12,6 +12,8 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { register as registerReleases } from '../../cli/commands/releases.js';
 import { register as registerValidators } from '../../cli/commands/validators.js';
 import { register as registerBridge } from '../../cli/commands/validatorBridge.js';
+import { deployPoolCoordinator } from '../../contracts/deployPoolCoordinator.js';
+import { poolCoordinatorAbi } from '../../contracts/poolCoordinatorAbi.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
 import { runCli } from './cliInProcess.js';
@@ -245,5 +247,23 @@ describe('cli: derchain validators / releases (anvil, in-process)', function () 
     const later = await validators(['list', '--governance', governance]);
     assert.match(later.stdout, /Open proposals \(0\)/);
     assert.match(later.stdout, new RegExp(`Past their deadline, not yet recorded .*#${total - 1}`));
+  });
+
+  it('accept-admitter: explains a missing offer (exit 1), then takes the pool coordinator\'s admitter role once offered', async () => {
+    const d = chain.accounts[0]!;
+    const coordinator = (await deployPoolCoordinator(d.publicClient, d.walletClient!)).address;
+    const g = new GovernanceClient(d.publicClient, governance, d.walletClient);
+    const id = (await g.propose('set-coordinator', coordinator)).id;
+    await new GovernanceClient(d.publicClient, governance, chain.accounts[1]!.walletClient).vote(id, true);
+    assert.equal((await g.proposal(id)).status, 'executed');
+    const before = await validators(['accept-admitter', '--governance', governance]);
+    assert.equal(before.exitCode, 1);
+    assert.match(before.stderr, /has not proposed this governance contract as its admitter/);
+    const hash = await d.walletClient!.writeContract({ address: coordinator, abi: poolCoordinatorAbi, functionName: 'proposeAdmitter', args: [governance] });
+    await d.publicClient.waitForTransactionReceipt({ hash });
+    const r = await validators(['accept-admitter', '--governance', governance, '--json'], 2);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { coordinator: Address }).coordinator, getAddress(coordinator));
+    assert.equal(await d.publicClient.readContract({ address: coordinator, abi: poolCoordinatorAbi, functionName: 'admitter' }), getAddress(governance));
   });
 });

@@ -2,9 +2,11 @@
 // per subject, a removed member's ballots stay void when it is added again, a bounded voting
 // period, coordinator checks and unsetting, and printable bounded text.
 import assert from 'node:assert/strict';
-import { encodeDeployData, encodeErrorResult, parseAbi, type Address } from 'viem';
+import { encodeDeployData, encodeErrorResult, getAddress, parseAbi, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { deployCoordinator } from '../../contracts/deployCoordinator.js';
+import { deployPoolCoordinator } from '../../contracts/deployPoolCoordinator.js';
+import { poolCoordinatorAbi } from '../../contracts/poolCoordinatorAbi.js';
 import { compileGovernance } from '../../governance/compile.js';
 import { deployGovernance } from '../../governance/deployGovernance.js';
 import { governanceAbi } from '../../governance/governanceAbi.js';
@@ -149,6 +151,33 @@ describe('governance rules (anvil)', function () {
     await pass(removal.id, [0, 2, 3]);
     const admitted = await owner.publicClient.readContract({ address: c1, abi: admitterAbi, functionName: 'admitted', args: [prosumer] });
     assert.equal(admitted, false);
+  });
+
+  it("takes a pool coordinator's admitter role in two steps: on executing set-coordinator, or later by anyone's accept-admitter", async () => {
+    const owner = chain.accounts[0]!;
+    const admitterOf = (c: Address) => owner.publicClient.readContract({ address: c, abi: poolCoordinatorAbi, functionName: 'admitter' });
+    const offer = async (c: Address) => {
+      const hash = await owner.walletClient!.writeContract({ address: c, abi: poolCoordinatorAbi, functionName: 'proposeAdmitter', args: [g[0]!.address] });
+      await owner.publicClient.waitForTransactionReceipt({ hash });
+    };
+    // offered before the vote: accepted when set-coordinator executes
+    const early = (await deployPoolCoordinator(owner.publicClient, owner.walletClient!)).address;
+    await offer(early);
+    await pass((await g[0]!.propose('set-coordinator', early)).id);
+    assert.equal(await admitterOf(early), getAddress(g[0]!.address));
+    const prosumer = randomAddress();
+    await pass((await g[0]!.propose('admit-prosumer', prosumer)).id);
+    assert.equal(await owner.publicClient.readContract({ address: early, abi: poolCoordinatorAbi, functionName: 'admitted', args: [prosumer] }), true);
+    // offered after the vote: nothing to accept until the offer comes; then any account may accept it
+    const late = (await deployPoolCoordinator(owner.publicClient, owner.walletClient!)).address;
+    await pass((await g[1]!.propose('set-coordinator', late)).id, [0, 2, 3]);
+    assert.equal(await admitterOf(late), owner.walletClient!.account.address);
+    await rejects(g[4]!.acceptCoordinatorAdmitter(), 'NoAdmitterHandover');
+    await offer(late);
+    await g[4]!.acceptCoordinatorAdmitter();
+    assert.equal(await admitterOf(late), getAddress(g[0]!.address));
+    // nothing left to accept
+    await rejects(g[2]!.acceptCoordinatorAdmitter(), 'NoAdmitterHandover');
   });
 
   it('refuses control characters and overlong text in labels, names and enodes', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Address } from 'viem';
 import { gethArgs, gethConfigToml, type Devnet } from '../../network-config/devnet.js';
 import { findGeth } from '../../network-config/gethBinary.js';
-import { blockNumberOf, rpcCall, waitFor } from '../../network-config/jsonRpc.js';
+import { blockNumberOf, rpcCall, waitFor } from '../../chain/rpc.js';
 import { addressOf, enodeUrl, nodeIdOf, randomPrivateKey } from '../../network-config/keys.js';
 
 export interface JoiningValidator {

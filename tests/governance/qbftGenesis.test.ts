@@ -9,7 +9,7 @@ import { getAddress, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { deployGovernance, type GovernanceGenesis } from '../../governance/deployGovernance.js';
 import { GovernanceClient } from '../../governance/governanceClient.js';
-import { connectNode } from '../../governance/chainClients.js';
+import { connectNode } from '../../chain/rpc.js';
 import { DEFAULT_GOVERNANCE_GENESIS_ADDRESS, qbftContractModeGenesis } from '../../governance/qbftGenesis.js';
 import { startAnvil, type AnvilChain } from './anvilChain.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPublicClient, fromRlp, getAddress, http, type Address, type Hex } from 'viem';
-import { startAnvil, type AnvilHandle } from '../../contracts/localAnvil.js';
+import { startAnvil, type AnvilHandle } from '../../chain/localChain.js';
 import { governanceAbi } from '../../governance/governanceAbi.js';
 import { generateNetwork } from '../../network-config/generate.js';
 import { ConsortiumSpecError } from '../../network-config/errors.js';

@@ -8,10 +8,9 @@ import pino from 'pino';
 import { createPublicClient, http, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { CoordinatorClient } from '../../contracts/coordinatorClient.js';
-import { startAnvil, type AnvilHandle } from '../../contracts/localAnvil.js';
-import { chainFor } from '../../contracts/rpcEndpoint.js';
+import { startAnvil, type AnvilHandle } from '../../chain/localChain.js';
+import { chainFor, rpcCall } from '../../chain/rpc.js';
 import { loadScenario } from '../../data/loadScenario.js';
-import { rpcCall } from '../../network-config/jsonRpc.js';
 import { runPilot } from '../../operator/pilot.js';
 import { startFaultyRpcProxy, type FaultyRpcProxy } from './faultyRpcProxy.js';
 

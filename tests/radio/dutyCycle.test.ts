@@ -21,6 +21,24 @@ describe('radio: duty-cycle ledger', () => {
     assert.equal(u.frames, 36);
   });
 
+  it('terminates on an epoch-scale clock with fractional airtimes (the stalled radio rounds)', () => {
+    // a double resolves 2.4e-4 ms at 1.8e12 ms: the slide used to step by 1e-6 ms, which the clock lost
+    const l = new DutyCycleLedger(EU868);
+    const f = 868_300_000;
+    const t0 = Date.UTC(2026, 0, 1);
+    const toa = 225.536;
+    let at = t0;
+    for (let k = 0; k < 400; k++) {
+      at = l.earliestStart('m1', f, toa, at + 7_000 * (k % 3));
+      l.record('m1', f, at, toa);
+    }
+    assert.ok(at - t0 > 3_600_000, 'later frames waited for the oldest airtime to leave the hour');
+    // no sliding hour holds more than 36 s (+ the documented slack per frame)
+    for (const u of l.usage(at + toa)) assert.ok(u.usedMs <= 36_000 + 0.01, `${u.usedMs} ms`);
+    const used = l.usedMs('m1', f, at + toa);
+    assert.ok(used > 35_500 && used <= 36_000.01, `${used} ms in the last hour`);
+  });
+
   it('the 10 % RX2 sub-band allows ten times more', () => {
     const l = new DutyCycleLedger(EU868);
     assert.throws(() => l.earliestStart('gw', 869_525_000, 360_001, 0), /whole budget/);

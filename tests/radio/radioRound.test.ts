@@ -12,8 +12,9 @@ import { runPool } from '../../admm/poolEngine.js';
 import { runRadioRound, type RadioRoundResult } from '../../radio/simulator/radioRound.js';
 
 const log = pino({ level: 'silent' });
-// the tolerances these tests were measured with (admm/poolEngine.ts's defaults before they tightened
-// to 3e-3: with those the simulated round stalls after ~18 iterations, not diagnosed yet, see README)
+// the 6-meter rounds run at looser tolerances to stay short; the 10-meter acceptance round runs at the
+// pool's defaults (which used to stall once the SF9 meters reached their 1 % budget: the duty-cycle
+// ledger's slide was lost on the epoch-ms clock, see tests/radio/dutyCycle.test.ts)
 const poolOptions = { epsPrimal: 0.01, epsDual: 0.01 };
 
 function assertWithinDutyCycle(r: RadioRoundResult): void {
@@ -31,8 +32,8 @@ describe('radio: a pool round over LoRaWAN', function () {
 
   it('10 meters, EU868 SF7-SF9, one gateway: the in-memory engine\'s integers, within the duty cycle', async () => {
     const { scenario } = loadScenario({ generator: true, prosumers: 10, days: 1, seed: 3 });
-    const ref = runPool(scenario, { ...poolOptions, centralized: false });
-    const r = await runRadioRound({ scenario, log, poolOptions, spreadingFactors: [7, 8, 9], gateways: 1 });
+    const ref = runPool(scenario, { centralized: false });
+    const r = await runRadioRound({ scenario, log, spreadingFactors: [7, 8, 9], gateways: 1 });
     assert.equal(r.iterations, ref.iterations);
     assert.deepEqual(r.prices.map(String), ref.pool.fixed.prices.map(String), 'matchesInMemory: prices');
     assert.deepEqual(r.rows.map((x) => Array.from(x)), ref.pool.fixed.rows, 'matchesInMemory: rows');
