@@ -200,8 +200,12 @@ export class PoolProblem {
   }
 
   private coldPrices(): BigInt64Array {
-    const { energy, feedIn } = this.scenario.tariff;
-    return BigInt64Array.from({ length: this.scenario.horizon }, (_, t) => (this.options.coldPrices === 'midpoint' ? toMicro((energy[t] + feedIn[t]) / 2) : 0n));
+    return coldStartPrices(this.scenario, this.options.coldPrices);
+  }
+
+  /** The prices the next solve starts from (cold, or the warm start's), µcurrency/kWh: the round's `initialPrices` on chain. */
+  startPrices(): BigInt64Array {
+    return BigInt64Array.from(this.initialPrices);
   }
 
   /** Start the next solve from these prices and targets (a previous clearing's, shifted). */
@@ -369,6 +373,12 @@ function emptySchedule(scenario: Scenario, i: number): ProsumerSchedule {
 }
 
 /** Set up a pool round on a scenario. */
+/** Cold-start prices per slot, µcurrency/kWh: the midpoint of energy price and feed-in tariff (or zero). */
+export function coldStartPrices(scenario: Scenario, rule: PoolOptions['coldPrices'] = DEFAULT_POOL_OPTIONS.coldPrices): BigInt64Array {
+  const { energy, feedIn } = scenario.tariff;
+  return BigInt64Array.from({ length: scenario.horizon }, (_, t) => (rule === 'midpoint' ? toMicro((energy[t] + feedIn[t]) / 2) : 0n));
+}
+
 export function setupPool(scenario: Scenario, options: Partial<PoolOptions> = {}): PoolProblem {
   return new PoolProblem(scenario, options);
 }

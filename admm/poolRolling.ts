@@ -9,6 +9,7 @@
 // by every window that contains its window slots; what the executed slots already ran is not netted.
 import { DEFAULT_POOL_OPTIONS, setupPool, type PoolOptions, type PoolResult, type PoolWarmStart } from './poolEngine.js';
 import type { ProsumerInput, Scenario } from '../model/scenario.js';
+import type { ProsumerSchedule } from './types.js';
 
 export interface RollingOptions {
   /** re-clears after the first clearing */
@@ -62,22 +63,23 @@ export function rollingWindow(scenario: Scenario, start: number, T: number, carr
   };
 }
 
-/** The prosumers' state after executing slot 0 of `result`: battery level and indoor temperature carried over. */
+/** A household's parameters after executing slot 0 of `schedule`: battery level and indoor temperature carried over. */
+export function carryOverParams(params: ProsumerInput['params'], schedule: ProsumerSchedule): ProsumerInput['params'] {
+  const out = { ...params };
+  if (out.battery) {
+    const b = out.battery;
+    out.battery = { ...b, e0: Math.min(b.aMax, Math.max(b.aMin, schedule.e[0]! / b.E)) };
+  }
+  if (out.hvac && Number.isFinite(schedule.tIn[0])) {
+    const h = out.hvac;
+    out.hvac = { ...h, tIn0: Math.min(h.TACmax, Math.max(h.TACmin, schedule.tIn[0]!)) };
+  }
+  return out;
+}
+
+/** The prosumers' state after executing slot 0 of `result`. */
 function carryOver(prosumers: ProsumerInput[], result: PoolResult): ProsumerInput[] {
-  return prosumers.map((p, i) => {
-    const s = result.admmSchedules[i];
-    const params = { ...p.params };
-    if (params.battery) {
-      const b = params.battery;
-      const e0 = Math.min(b.aMax, Math.max(b.aMin, s.e[0] / b.E));
-      params.battery = { ...b, e0 };
-    }
-    if (params.hvac && Number.isFinite(s.tIn[0])) {
-      const h = params.hvac;
-      params.hvac = { ...h, tIn0: Math.min(h.TACmax, Math.max(h.TACmin, s.tIn[0])) };
-    }
-    return { ...p, params };
-  });
+  return prosumers.map((p, i) => ({ ...p, params: carryOverParams(p.params, result.admmSchedules[i]!) }));
 }
 
 /** First iteration from which the objective stays within `gap` (relative) of the centralised optimum. */

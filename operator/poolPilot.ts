@@ -154,12 +154,6 @@ export interface PoolPilotResult {
 const POOL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'node-agent', 'poolMain.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The starting prices the engine uses (µcurrency/kWh). */
-function startPrices(problem: PoolProblem): BigInt64Array {
-  // PoolProblem keeps them private; the pilot opens the round with exactly these
-  return (problem as unknown as { initialPrices: BigInt64Array }).initialPrices;
-}
-
 /** The in-memory twin of one round: every clearing, and the state the next re-clear starts from. */
 interface TwinRound {
   clearings: PoolClearing[];
@@ -323,7 +317,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
       if (h === 0) firstProblem = problem;
       const cfg = problem.config;
       const previous = rounds.at(-1);
-      const initialPrices = previous ? shiftSlots(previous.replay.clearings.at(-1)!.prices) : startPrices(problem);
+      const initialPrices = previous ? shiftSlots(previous.replay.clearings.at(-1)!.prices) : problem.startPrices();
       await coord.openRound({
         horizon: T,
         resolution: cfg.resolution,

@@ -20,7 +20,7 @@ import type { Scenario } from '../model/scenario.js';
 import { fetchPoolRoundEvents, replayPoolRound, type PoolReplayReport } from '../node-agent/poolRoundReplay.js';
 import type { RegionName } from '../radio/regionalParameters.js';
 import { runCoapRound, type CoapRoundResult } from '../radio/simulator/coapRound.js';
-import { radioInitialPrices, radioMeterKeys, runRadioRound, type RadioRoundOptions, type RadioRoundResult } from '../radio/simulator/radioRound.js';
+import { radioMeterKeys, runRadioRound, type RadioRoundOptions, type RadioRoundResult } from '../radio/simulator/radioRound.js';
 import type { SpreadingFactor } from '../radio/timeOnAir.js';
 import { connectPilotChain } from './pilotChain.js';
 
@@ -100,7 +100,7 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
       // (an iteration takes about N / 10 batch blocks; mining thousands of blocks timed out at N = 100)
       deadlineBlocks: pc.anvil ? 20 + Math.ceil(n / 5) : 600,
       slotSeconds: Math.round(scenario.dtHours * 3600),
-      initialPrices: encodeSlice(radioInitialPrices(scenario)),
+      initialPrices: encodeSlice(problem.startPrices()),
     });
     const round = await coord.currentRound();
     for (let k = 0; k < n; k += 200) await coord.enroll(round, meters.slice(k, k + 200));

@@ -16,7 +16,7 @@ import { GatewayRelay } from '../../gateway/relay.js';
 import { CoapMeterLink } from '../coapMeterLink.js';
 import { decodeMessage } from '../frames.js';
 import { PoolMeter } from '../poolMeter.js';
-import { radioInitialPrices, radioMeterKeys } from './radioRound.js';
+import { radioMeterKeys } from './radioRound.js';
 
 export interface CoapRoundResult {
   iterations: number;
@@ -29,10 +29,11 @@ export interface CoapRoundResult {
 
 export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: number; chain?: PoolChainPort; round?: bigint; blockSzx?: number; poolOptions?: Partial<PoolOptions> }): Promise<CoapRoundResult> {
   const sc = o.scenario;
-  const cfg = setupPool(sc, { ...o.poolOptions, centralized: false }).config;
+  const problem = setupPool(sc, { ...o.poolOptions, centralized: false });
+  const cfg = problem.config;
   const seed = o.seed ?? 1;
   const accounts = radioMeterKeys(seed, sc.prosumers.length).map((k) => privateKeyToAccount(k));
-  const initial = radioInitialPrices(sc);
+  const initial = problem.startPrices();
   const round = o.round ?? 1n;
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, accounts.map((a) => a.address), initial);
   const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });

@@ -93,11 +93,6 @@ export function radioMeterKeys(seed: number, n: number): Hex[] {
   return Array.from({ length: n }, (_, i) => keccak256(toHex(`derchain radio meter ${seed}/${i}`)));
 }
 
-/** The cold-start prices of admm/poolEngine.ts (midpoint of energy price and feed-in tariff), µcurrency/kWh. */
-export function radioInitialPrices(sc: Scenario): BigInt64Array {
-  return BigInt64Array.from(Array.from(sc.tariff.energy, (e, t) => BigInt(Math.round(((e + sc.tariff.feedIn[t]!) / 2) * 1e6))));
-}
-
 export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundResult> {
   const region = regionByName(o.region ?? 'EU868');
   const sc = o.scenario;
@@ -109,7 +104,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const accounts = keys.map((k) => privateKeyToAccount(k));
   const participants = accounts.map((a) => a.address);
   const round = o.round ?? 1n;
-  const initial = radioInitialPrices(sc);
+  const initial = problem.startPrices();
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, participants, initial);
   const ctx = blockContext(sc);
 

@@ -4,7 +4,7 @@
 // is carried over and the round still converges, a warm start from the round's own end stops at once,
 // runs are bit-for-bit reproducible, and the rolling re-clears carry the executed slot over.
 import assert from 'node:assert/strict';
-import { DEFAULT_POOL_OPTIONS, runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
+import { coldStartPrices, DEFAULT_POOL_OPTIONS, runPool, scaleAwareRho, setupPool } from '../../admm/poolEngine.js';
 import { runPoolRolling, shiftedWarmStart } from '../../admm/poolRolling.js';
 import { accumulateSubmission, closeIteration, openRound } from '../../admm/poolStep.js';
 import { loadScenario } from '../../data/loadScenario.js';
@@ -30,6 +30,23 @@ describe('pool engine', function () {
     const slot = tight.pool.largestImbalanceSlots[tight.history.length - 1];
     assert.equal(net[slot], Math.max(...net));
     assert.equal(net[slot] * tight.pool.resolutionKw, tight.pool.largestImbalanceKw);
+  });
+
+  it('starts cold from the tariff midpoint per slot and warm from the prices it is given (the round\'s initialPrices)', () => {
+    const problem = setupPool(sc);
+    const cold = problem.startPrices();
+    assert.equal(cold.length, sc.horizon);
+    for (let t = 0; t < sc.horizon; t++) assert.equal(cold[t], BigInt(Math.round(((sc.tariff.energy[t] + sc.tariff.feedIn[t]) / 2) * 1e6)));
+    assert.deepEqual(coldStartPrices(sc), cold);
+    assert.ok(coldStartPrices(sc, 'zero').every((p) => p === 0n));
+    const warm = shiftedWarmStart(tight);
+    problem.warmStart(warm);
+    assert.deepEqual(Array.from(problem.startPrices(), (p) => Number(p) / 1e6), Array.from(warm.prices, (p) => Math.round(p * 1e6) / 1e6));
+    // a copy: changing it does not change the problem
+    problem.startPrices()[0] = 123n;
+    assert.notEqual(problem.startPrices()[0], 123n);
+    problem.coldStart();
+    assert.deepEqual(problem.startPrices(), cold);
   });
 
   it('with the default options the round ends on the residual rule, within 1e-3 of the optimum and N x epsPrimal of balance', () => {

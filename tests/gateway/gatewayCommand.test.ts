@@ -15,8 +15,7 @@ import { rpcCall } from '../../chain/rpc.js';
 import { runGateway } from '../../cli/commands/gateway.js';
 import { buildProgram } from '../../cli/main.js';
 import { encodeSlice } from '../../contracts/poolRow.js';
-import { setupPool } from '../../admm/poolEngine.js';
-import { runPool } from '../../admm/poolEngine.js';
+import { coldStartPrices, runPool, setupPool } from '../../admm/poolEngine.js';
 import { loadScenario } from '../../data/loadScenario.js';
 import { connectBroker } from '../../gateway/chirpstackMqtt.js';
 import { toBase64, uplinkTopic } from '../../radio/chirpstack.js';
@@ -24,7 +23,7 @@ import { encodeMessage } from '../../radio/frames.js';
 import { signJoin } from '../../radio/joinProof.js';
 import { runCoapMeters } from '../../radio/simulator/coapRound.js';
 import { startLocalBroker } from '../../radio/simulator/mqttBroker.js';
-import { radioInitialPrices, radioMeterKeys } from '../../radio/simulator/radioRound.js';
+import { radioMeterKeys } from '../../radio/simulator/radioRound.js';
 
 const APP = '2f0c3a8e-6d7b-4c1e-9a55-0d3c5e7f9b21';
 
@@ -44,7 +43,7 @@ describe('derchain gateway (in-process)', function () {
       const op = dev.as(0);
       const meters = radioMeterKeys(9, 4).map((k) => privateKeyToAccount(k));
       for (const m of meters) await op.admitProsumer(m.address);
-      await op.openRound({ horizon: cfg.t, resolution: cfg.resolution, rho: cfg.rho, alphaPpm: cfg.alphaPpm, epsPrimal: cfg.epsPrimal, epsDual: cfg.epsDual, minIterations: cfg.minIterations, maxIterations: cfg.maxIterations, deadlineBlocks: 1000, slotSeconds: 3600, initialPrices: encodeSlice(radioInitialPrices(scenario)) });
+      await op.openRound({ horizon: cfg.t, resolution: cfg.resolution, rho: cfg.rho, alphaPpm: cfg.alphaPpm, epsPrimal: cfg.epsPrimal, epsDual: cfg.epsDual, minIterations: cfg.minIterations, maxIterations: cfg.maxIterations, deadlineBlocks: 1000, slotSeconds: 3600, initialPrices: encodeSlice(coldStartPrices(scenario)) });
       const round = await op.currentRound();
       await op.enroll(round, meters.map((m) => m.address));
       await op.startRound(round);
