@@ -1,5 +1,6 @@
-// Retries an RPC call on transient failures (network errors, timeouts, 5xx, rate limits) with
-// exponential backoff; contract reverts and bad input are not transient and pass through.
+// Retries an RPC call on transient failures (network errors, timeouts, 5xx, rate limits, a node's
+// JSON-RPC "Internal error" without revert data) with exponential backoff; contract reverts and bad
+// input are not transient and pass through.
 import { BaseError, ContractFunctionRevertedError, HttpRequestError, TimeoutError } from 'viem';
 
 export interface RetryOptions {
@@ -9,9 +10,15 @@ export interface RetryOptions {
   onRetry?: (attempt: number, err: unknown) => void;
 }
 
+/** JSON-RPC 2.0 "Internal error". */
+const INTERNAL_ERROR_CODE = -32603;
+
 export function isTransient(err: unknown): boolean {
   if (err instanceof BaseError) {
-    if (err.walk((e) => e instanceof ContractFunctionRevertedError)) return false;
+    const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError | null;
+    // viem reads JSON-RPC -32603 ("Internal error") on eth_call as a revert; without revert data it
+    // is the node's fault (Besu answers it now and then while it imports a block), not the contract's
+    if (reverted) return reverted.raw === undefined && err.walk((e) => (e as { code?: unknown }).code === INTERNAL_ERROR_CODE) !== null;
     if (err.walk((e) => e instanceof TimeoutError)) return true;
     const http = err.walk((e) => e instanceof HttpRequestError) as HttpRequestError | null;
     if (http) return http.status === undefined || http.status >= 500 || http.status === 429;
