@@ -73,9 +73,17 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
   });
 
   it('`derchain devnet status` shows client and version, height, peers and the validator set', async () => {
-    const json = await runCli(registerDevnet, ['devnet', 'status', '--dir', t.dir, '--json']);
-    assert.equal(json.exitCode, 0, json.stderr);
-    const st = JSON.parse(json.stdout) as { client: string; consensus: string; nodes: { name: string; running: boolean; clientVersion?: string; blockNumber?: number; peers?: number; validators?: string[] }[] };
+    type Status = { client: string; consensus: string; nodes: { name: string; running: boolean; clientVersion?: string; blockNumber?: number; peers?: number; validators?: string[] }[] };
+    // the nodes are up and agree on the chain, but peering goes on for a while: read the status
+    // until every node reports at least 3 peers (bounded), then check all of it
+    let st: Status | undefined;
+    await waitFor('every node with 3 peers in devnet status', 60_000, async () => {
+      const json = await runCli(registerDevnet, ['devnet', 'status', '--dir', t.dir, '--json']);
+      assert.equal(json.exitCode, 0, json.stderr);
+      st = JSON.parse(json.stdout) as Status;
+      return st.nodes.every((n) => (n.peers ?? 0) >= 3) ? true : undefined;
+    }, 1000).catch(() => undefined);
+    assert.ok(st !== undefined);
     assert.equal(st.client, 'besu');
     assert.equal(st.consensus, 'clique');
     assert.equal(st.nodes.length, 5);
@@ -141,7 +149,17 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
     const members = conns.map((c) => new GovernanceClient(c.publicClient, governance, c.walletClient));
     const clique = net.rpcUrls.map((u) => new CliqueRpc(u));
     const signersOf = async (i = 0) => (await clique[i]!.signers()).map((a) => getAddress(a));
-    const onEveryNode = (id: number) => waitFor(`proposal #${id} on every node`, 30_000, async () => (await Promise.all(members.map((m) => m.proposal(id))), true), 250);
+    // a vote is sent once every node holds the proposal two blocks deep: Clique's out-of-turn
+    // sealers can replace the head block, and a vote mined on a branch without the proposal reverts
+    const onEveryNode = async (id: number) => {
+      const at = await blockNumberOf(net.rpcUrls[0]!);
+      await waitFor(`proposal #${id} on every node, two blocks deep`, 60_000, async () => {
+        const heads = await Promise.all(net.rpcUrls.slice(0, 4).map((u) => blockNumberOf(u)));
+        if (heads.some((h) => h < at + 2)) return undefined;
+        await Promise.all(members.map((m) => m.proposal(id)));
+        return true;
+      }, 250);
+    };
     const bridges = net.rpcUrls.map((u) => new InProcessBridge(u, governance));
     try {
       const { id } = await members[0]!.propose('add-validator', fifth, { enode: joiner.enode, label: 'm0 (joining)' });
