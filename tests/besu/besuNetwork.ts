@@ -147,6 +147,3 @@ export class InProcessBridge {
     await this.done;
   }
 }
-
-/** Besu tests that have not had a green run yet (the QBFT pilot with an outage): defined only with DERCHAIN_BESU_FULL=1. */
-export const itFull = process.env.DERCHAIN_BESU_FULL === '1' ? it : ((() => undefined) as unknown as typeof it);
