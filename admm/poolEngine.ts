@@ -270,8 +270,8 @@ export class PoolProblem {
     final?.(round, agents);
   }
 
-  /** Run the round to its status and compare with the centralised optimum. */
-  solve(): PoolResult {
+  /** Run the round to its status and compare with the centralised optimum; `onIteration` sees every clearing. */
+  solve(onIteration?: (it: PoolIteration) => void): PoolResult {
     const central = this.options.centralized ? solveCentralized(this.scenario, this.options.backend ? { backend: this.options.backend } : {}) : null;
     const history: IterationRecord[] = [];
     let last: PoolIteration | null = null;
@@ -282,6 +282,7 @@ export class PoolProblem {
       history.push(it.record);
       slots.push(it.largestImbalanceSlot);
       last = it;
+      onIteration?.(it);
     }
     return this.assemble(history, slots, last, end, central, (performance.now() - t0) / 1000);
   }

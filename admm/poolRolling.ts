@@ -78,7 +78,7 @@ export function carryOverParams(params: ProsumerInput['params'], schedule: Prosu
 }
 
 /** The prosumers' state after executing slot 0 of `result`. */
-function carryOver(prosumers: ProsumerInput[], result: PoolResult): ProsumerInput[] {
+export function carryOver(prosumers: ProsumerInput[], result: PoolResult): ProsumerInput[] {
   return prosumers.map((p, i) => ({ ...p, params: carryOverParams(p.params, result.admmSchedules[i]!) }));
 }
 

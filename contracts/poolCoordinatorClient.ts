@@ -11,6 +11,7 @@ import {
   type Transport,
   type WalletClient,
 } from 'viem';
+import type { PoolConfig } from '../admm/poolStep.js';
 import { poolCoordinatorAbi } from './poolCoordinatorAbi.js';
 import type { SignedPoolRow } from './poolRow.js';
 
@@ -44,6 +45,12 @@ export interface PoolRoundConfig {
   initialPrices: Hex;
 }
 
+/** The RoundConfig that opens a round with the spec's parameters `cfg` (the inverse of poolConfigOfEvent). */
+export function roundConfigOf(cfg: PoolConfig, round: { deadlineBlocks: number; slotSeconds: number; initialPrices: Hex }): PoolRoundConfig {
+  const { t, resolution, rho, alphaPpm, epsPrimal, epsDual, minIterations, maxIterations } = cfg;
+  return { horizon: t, resolution, rho, alphaPpm, epsPrimal, epsDual, minIterations, maxIterations, ...round };
+}
+
 export interface PoolRoundView {
   n: number;
   t: number;
@@ -73,6 +80,22 @@ export interface PoolWriteResult {
   blockNumber: bigint;
   /** batch entries the contract skipped (RowRejected) */
   rejected: { participant: Address; reason: number }[];
+}
+
+/** A `RoundOpened` event's `config` (the contract's RoundConfig) as the spec's PoolConfig, for a round of `n` participants. */
+export function poolConfigOfEvent(config: Record<string, unknown>, n: number): PoolConfig {
+  const c = config as Record<string, number | bigint>;
+  return {
+    n,
+    t: Number(c.horizon),
+    resolution: BigInt(c.resolution!),
+    rho: BigInt(c.rho!),
+    alphaPpm: BigInt(c.alphaPpm!),
+    epsPrimal: BigInt(c.epsPrimal!),
+    epsDual: BigInt(c.epsDual!),
+    minIterations: Number(c.minIterations),
+    maxIterations: Number(c.maxIterations),
+  };
 }
 
 export class PoolCoordinatorClient {

@@ -5,8 +5,8 @@
 // (getProgress, membership), and each clearing from its IterationClosed event. The relay holds no
 // prosumer key; a row it altered or replayed fails the contract's EIP-712 check (RowRejected).
 import type { Address, Hex } from 'viem';
-import type { PoolClearing, PoolConfig, PoolStatus } from '../admm/poolStep.js';
-import { POOL_STATUS, REJECT_REASONS, type PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import type { PoolClearing, PoolStatus } from '../admm/poolStep.js';
+import { POOL_STATUS, poolConfigOfEvent, REJECT_REASONS, type PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
 import { decodeSlice, type PoolDomainRef } from '../contracts/poolRow.js';
 import { submitPoolBatch } from '../contracts/submitPoolBatch.js';
 import type { BatchOutcome, PoolChainPort, PoolProgress, PoolRoundInfo, RelayedRow } from './poolChainPort.js';
@@ -66,20 +66,10 @@ export class ContractPoolChain implements PoolChainPort {
     if (have) return have;
     const [opened] = await this.events('RoundOpened', { round }, 0n);
     if (!opened) throw new Error(`no round ${round} at ${this.client.address}`);
-    const c = opened.args.config as { horizon: number; resolution: number; rho: bigint; alphaPpm: number; epsPrimal: bigint; epsDual: bigint; minIterations: number; maxIterations: number; initialPrices: Hex };
     const enrolled = (await this.events('ParticipantEnrolled', { round }, opened.blockNumber)).sort((a, b) => Number(a.args.index) - Number(b.args.index));
     const participants = enrolled.map((l) => l.args.participant as Address);
-    const config: PoolConfig = {
-      n: participants.length,
-      t: Number(c.horizon),
-      resolution: BigInt(c.resolution),
-      rho: BigInt(c.rho),
-      alphaPpm: BigInt(c.alphaPpm),
-      epsPrimal: BigInt(c.epsPrimal),
-      epsDual: BigInt(c.epsDual),
-      minIterations: Number(c.minIterations),
-      maxIterations: Number(c.maxIterations),
-    };
+    const c = opened.args.config as Record<string, unknown> & { initialPrices: Hex };
+    const config = poolConfigOfEvent(c, participants.length);
     const cache: RoundCache = {
       info: { config, participants },
       index: new Map(participants.map((a, i) => [a.toLowerCase(), i])),

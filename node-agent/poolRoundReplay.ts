@@ -9,7 +9,7 @@
 import { decodeFunctionData, type Address, type Chain, type Hex, type PublicClient, type Transport } from 'viem';
 import { accumulateSubmission, closeIteration, openRound, settleRound, type PoolClearing, type PoolConfig, type PoolStatus } from '../admm/poolStep.js';
 import { logsInWindows, type LogWindowOptions } from '../contracts/logWindows.js';
-import { POOL_STATUS } from '../contracts/poolCoordinatorClient.js';
+import { POOL_STATUS, poolConfigOfEvent } from '../contracts/poolCoordinatorClient.js';
 import { poolCoordinatorAbi } from '../contracts/poolCoordinatorAbi.js';
 import { decodeRow, decodeSlice, recoverPoolRowSigner } from '../contracts/poolRow.js';
 
@@ -86,17 +86,7 @@ export async function fetchPoolRoundEvents(
   const c = opened.args.config as { horizon: number; resolution: number; rho: bigint; alphaPpm: number; epsPrimal: bigint; epsDual: bigint; minIterations: number; maxIterations: number; slotSeconds: number; initialPrices: Hex };
   const enrolled = (await get('ParticipantEnrolled', since)).sort((a, b) => Number(a.args.index) - Number(b.args.index));
   const participants = enrolled.map((l) => l.args.participant as Address);
-  const cfg: PoolConfig = {
-    n: participants.length,
-    t: Number(c.horizon),
-    resolution: BigInt(c.resolution),
-    rho: BigInt(c.rho),
-    alphaPpm: BigInt(c.alphaPpm),
-    epsPrimal: BigInt(c.epsPrimal),
-    epsDual: BigInt(c.epsDual),
-    minIterations: Number(c.minIterations),
-    maxIterations: Number(c.maxIterations),
-  };
+  const cfg = poolConfigOfEvent(c, participants.length);
   const closed = (await get('IterationClosed', since))
     .map((l) => {
       const a = l.args as { iteration: number; prices: Hex; sbar: Hex; maxAbs: bigint; dualNum: bigint; submitted: number; status: number };

@@ -24,18 +24,16 @@ import { fileURLToPath } from 'node:url';
 import { parseEther, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import { setupPool, type PoolOptions, type PoolProblem, type PoolResult } from '../admm/poolEngine.js';
-import { rollingWindow, runPoolRolling, type RollingResult } from '../admm/poolRolling.js';
-import type { PoolAgentState } from '../admm/poolAgentStep.js';
-import type { PoolClearing, PoolRoundState } from '../admm/poolStep.js';
-import type { ProsumerSchedule } from '../admm/types.js';
+import { carryOver, rollingWindow, runPoolRolling, shiftedWarmStart, type RollingResult } from '../admm/poolRolling.js';
+import type { PoolClearing } from '../admm/poolStep.js';
 import { deployPoolCoordinator } from '../contracts/deployPoolCoordinator.js';
-import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import { POOL_STATUS, PoolCoordinatorClient, roundConfigOf } from '../contracts/poolCoordinatorClient.js';
 import { encodeRow, encodeSlice, type SignedPoolRow } from '../contracts/poolRow.js';
 import { submitPoolBatch } from '../contracts/submitPoolBatch.js';
 import type { ProsumerInput, Scenario } from '../model/scenario.js';
 import { agentDataOf, writeAgentData } from '../node-agent/agentData.js';
 import { createKeystore } from '../node-agent/keystore.js';
-import { carryOverParams, shiftSlots } from '../node-agent/poolRollingState.js';
+import { shiftSlots } from '../node-agent/poolRollingState.js';
 import { verifyPoolRound, type PoolReplayReport } from '../node-agent/poolRoundReplay.js';
 import { connectPilotChain } from './pilotChain.js';
 
@@ -154,26 +152,16 @@ export interface PoolPilotResult {
 const POOL_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'node-agent', 'poolMain.ts');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The in-memory twin of one round: every clearing, and the state the next re-clear starts from. */
+/** The in-memory twin of one round: every clearing, and the result (its end state starts the next re-clear). */
 interface TwinRound {
   clearings: PoolClearing[];
-  prices: BigInt64Array;
-  targets: BigInt64Array[];
-  schedules: ProsumerSchedule[];
-  prosumers: ProsumerInput[];
+  result: PoolResult;
 }
 
-function runTwin(problem: PoolProblem, prosumers: ProsumerInput[]): TwinRound {
+function runTwin(problem: PoolProblem): TwinRound {
   const clearings: PoolClearing[] = [];
-  let schedules: ProsumerSchedule[] = [];
-  let end: { state: PoolRoundState; agents: PoolAgentState[] } | null = null;
-  for (const it of problem.iterations((state, agents) => (end = { state, agents }))) {
-    clearings.push(it.clearing);
-    schedules = it.schedules;
-  }
-  const e = end as { state: PoolRoundState; agents: PoolAgentState[] } | null;
-  if (!e) throw new Error('internal: the in-memory twin ran no iteration');
-  return { clearings, prices: e.state.prices, targets: e.agents.map((a) => a.target), schedules, prosumers };
+  const result = problem.solve((it) => clearings.push(it.clearing));
+  return { clearings, result };
 }
 
 export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult> {
@@ -310,27 +298,16 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
     let inMemoryRolling: RollingResult | undefined;
     const compare = (o.compareInMemory ?? true) && absent.size === 0;
     if (compare && hours > 0) inMemoryRolling = runPoolRolling(full, { hours, window: T }, poolOptions);
-    let firstProblem: PoolProblem | null = null;
+    const report = o.inMemoryReport ?? true;
+    let firstTwin: PoolResult | null = null;
     let setupSeconds = 0;
     for (let h = 0; h <= hours; h++) {
-      const problem = setupPool(windowOf(h, twinProsumers), poolOptions);
-      if (h === 0) firstProblem = problem;
+      // the first round's twin is also the in-memory report (with the centralised reference)
+      const problem = setupPool(windowOf(h, twinProsumers), h === 0 && report ? { ...o.pool } : poolOptions);
       const cfg = problem.config;
       const previous = rounds.at(-1);
       const initialPrices = previous ? shiftSlots(previous.replay.clearings.at(-1)!.prices) : problem.startPrices();
-      await coord.openRound({
-        horizon: T,
-        resolution: cfg.resolution,
-        rho: cfg.rho,
-        alphaPpm: cfg.alphaPpm,
-        epsPrimal: cfg.epsPrimal,
-        epsDual: cfg.epsDual,
-        minIterations: cfg.minIterations,
-        maxIterations: cfg.maxIterations,
-        deadlineBlocks,
-        slotSeconds: Math.round(scenario.dtHours * 3600),
-        initialPrices: encodeSlice(initialPrices),
-      });
+      await coord.openRound(roundConfigOf(cfg, { deadlineBlocks, slotSeconds: Math.round(scenario.dtHours * 3600), initialPrices: encodeSlice(initialPrices) }));
       const round = await coord.currentRound();
       for (let k = 0; k < n; k += 200) await coord.enroll(round, keys.slice(k, k + 200).map((x) => x.address));
       if (h === 0) {
@@ -367,9 +344,10 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
       let inMemoryMismatch: string | undefined;
       if (compare) {
         if (twin) {
-          problem.warmStart({ prices: Array.from(shiftSlots(twin.prices), (p) => Number(p) / 1e6), targets: twin.targets.map((z) => Array.from(shiftSlots(z), (v) => Number(v) / 1e6)) });
+          problem.warmStart(shiftedWarmStart(twin.result));
         }
-        twin = runTwin(problem, twinProsumers);
+        twin = runTwin(problem);
+        if (h === 0) firstTwin = twin.result;
         const r = compareClearings(twin.clearings, replay);
         matchesInMemory = r.matches && replay.mismatches.length === 0;
         inMemoryMismatch = r.mismatch ?? (replay.mismatches.length ? `chain replay: ${JSON.stringify(replay.mismatches[0])}` : undefined);
@@ -384,7 +362,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
           inMemoryMismatch = `re-clear ${h}: final prices differ from admm/poolRolling.ts`;
         }
         // the next window's households: the executed slot carried over, as every agent does for itself
-        twinProsumers = twinProsumers.map((p, i) => ({ ...p, params: carryOverParams(p.params, twin!.schedules[i]!) }));
+        twinProsumers = carryOver(twinProsumers, twin.result);
       }
       const outcome: PoolRoundOutcome = {
         index: h,
@@ -482,8 +460,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
     log.info({ relayed }, 'relay done');
 
     const first = rounds[0]!;
-    const inMemory = (o.inMemoryReport ?? true) ? setupPool(scenario, { ...o.pool }).solve() : null;
-    void firstProblem;
+    const inMemory = report ? (firstTwin ?? setupPool(scenario, { ...o.pool }).solve()) : null;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const childSum = [...childPeak.values()].reduce((a, b) => a + b, 0);
     return {

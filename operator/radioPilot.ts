@@ -12,7 +12,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Logger } from 'pino';
 import { setupPool, type PoolOptions } from '../admm/poolEngine.js';
 import { deployPoolCoordinator } from '../contracts/deployPoolCoordinator.js';
-import { POOL_STATUS, PoolCoordinatorClient } from '../contracts/poolCoordinatorClient.js';
+import { POOL_STATUS, PoolCoordinatorClient, roundConfigOf } from '../contracts/poolCoordinatorClient.js';
 import { encodeRow, encodeSlice } from '../contracts/poolRow.js';
 import { ContractPoolChain } from '../gateway/contractPoolChain.js';
 import type { PoolChainPort } from '../gateway/poolChainPort.js';
@@ -87,21 +87,15 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
     const relayWallet = createWalletClient({ chain: pc.chain, transport: http(pc.rpcUrls[0]), account: relayAccount });
     const meters = radioMeterKeys(seed, n).map((k) => privateKeyToAccount(k).address);
     for (const a of meters) await coord.write('admitProsumer', [a], { simulate: false });
-    await coord.openRound({
-      horizon: cfg.t,
-      resolution: cfg.resolution,
-      rho: cfg.rho,
-      alphaPpm: cfg.alphaPpm,
-      epsPrimal: cfg.epsPrimal,
-      epsDual: cfg.epsDual,
-      minIterations: cfg.minIterations,
-      maxIterations: cfg.maxIterations,
-      // the relay's deadline (simulated time) decides; on anvil it mines up to this block first
-      // (an iteration takes about N / 10 batch blocks; mining thousands of blocks timed out at N = 100)
-      deadlineBlocks: pc.anvil ? 20 + Math.ceil(n / 5) : 600,
-      slotSeconds: Math.round(scenario.dtHours * 3600),
-      initialPrices: encodeSlice(problem.startPrices()),
-    });
+    await coord.openRound(
+      roundConfigOf(cfg, {
+        // the relay's deadline (simulated time) decides; on anvil it mines up to this block first
+        // (an iteration takes about N / 10 batch blocks; mining thousands of blocks timed out at N = 100)
+        deadlineBlocks: pc.anvil ? 20 + Math.ceil(n / 5) : 600,
+        slotSeconds: Math.round(scenario.dtHours * 3600),
+        initialPrices: encodeSlice(problem.startPrices()),
+      }),
+    );
     const round = await coord.currentRound();
     for (let k = 0; k < n; k += 200) await coord.enroll(round, meters.slice(k, k + 200));
     await coord.startRound(round);

@@ -15,6 +15,7 @@ import { rpcCall } from '../../chain/rpc.js';
 import { runGateway } from '../../cli/commands/gateway.js';
 import { buildProgram } from '../../cli/main.js';
 import { encodeSlice } from '../../contracts/poolRow.js';
+import { roundConfigOf } from '../../contracts/poolCoordinatorClient.js';
 import { coldStartPrices, runPool, setupPool } from '../../admm/poolEngine.js';
 import { loadScenario } from '../../data/loadScenario.js';
 import { connectBroker } from '../../gateway/chirpstackMqtt.js';
@@ -43,7 +44,7 @@ describe('derchain gateway (in-process)', function () {
       const op = dev.as(0);
       const meters = radioMeterKeys(9, 4).map((k) => privateKeyToAccount(k));
       for (const m of meters) await op.admitProsumer(m.address);
-      await op.openRound({ horizon: cfg.t, resolution: cfg.resolution, rho: cfg.rho, alphaPpm: cfg.alphaPpm, epsPrimal: cfg.epsPrimal, epsDual: cfg.epsDual, minIterations: cfg.minIterations, maxIterations: cfg.maxIterations, deadlineBlocks: 1000, slotSeconds: 3600, initialPrices: encodeSlice(coldStartPrices(scenario)) });
+      await op.openRound(roundConfigOf(cfg, { deadlineBlocks: 1000, slotSeconds: 3600, initialPrices: encodeSlice(coldStartPrices(scenario)) }));
       const round = await op.currentRound();
       await op.enroll(round, meters.map((m) => m.address));
       await op.startRound(round);
