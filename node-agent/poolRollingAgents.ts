@@ -9,7 +9,8 @@
 import type { AgentData } from './agentData.js';
 import { runPoolAgents, type PoolAgentsOptions, type PoolAgentsOutcome, type PoolHousehold } from './poolAgentLoop.js';
 import { POOL_STATUS } from '../contracts/poolCoordinatorClient.js';
-import { carryOverParams, shiftSlots } from './poolRollingState.js';
+import { carryOverParams } from '../admm/poolRolling.js';
+import { shiftSlots } from './poolRollingState.js';
 
 export interface RollingHousehold extends PoolHousehold {
   /** the data of each re-clear's window, re-clear 1..H */

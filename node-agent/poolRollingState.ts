@@ -4,7 +4,6 @@
 // state after the executed slot (battery level, indoor temperature of slot 0 of its last local
 // solution: admm/poolRolling.ts's carryOverParams, the rule the in-memory rolling re-clears apply
 // to all prosumers at once), so the on-chain re-clear and its in-memory twin start from the same integers.
-export { carryOverParams } from '../admm/poolRolling.js';
 
 /** A row of per-slot integers shifted one slot left; the slot that enters takes the value of the slot that left. */
 export function shiftSlots(values: ArrayLike<bigint>): BigInt64Array {
