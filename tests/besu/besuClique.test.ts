@@ -100,10 +100,10 @@ describe('Besu 26.2.0 Clique: four validators from the generated files', functio
     assert.match(table.stdout, /validator set \(4, clique_getSigners\)/);
   });
 
-  it('the pilot runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
+  it('the pool pilot (N = 10, T = 24) runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
     const { net } = t;
     const r = await pilotWithValidatorOutage(net);
-    console.log(`      pilot on Besu Clique: ${r.result.iterations} iterations, ${r.result.blocks} blocks, ${r.result.seconds.toFixed(1)} s on chain`);
+    console.log(`      pool pilot on Besu Clique: ${r.result.iterations} iterations, last block ${r.result.blocks}, ${r.result.seconds.toFixed(1)} s on chain`);
     assert.equal(r.result.converged, true, `round status ${r.result.status}; pilot warnings:\n${r.warnings}`);
     assert.deepEqual(r.result.replay.mismatches, []);
     assert.equal(r.result.matchesInMemory, true, r.result.inMemoryMismatch);

@@ -1,5 +1,6 @@
 // Test support for the Besu networks: one devnet per test file (started in `before`, all nodes at
-// once), the pilot run with one validator stopped mid-round and restarted, and in-process
+// once), the pilot (the community pool market, the default) run with one validator stopped
+// mid-round and restarted, and in-process
 // validator bridges whose log lines are collected. Besu comes from the shared build
 // (npm run setup:test); a missing build fails with the command that makes it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { blockNumberOf } from '../../chain/rpc.js';
 import { runValidatorBridge } from '../../governance/validatorBridge.js';
-import { runPilot, type PilotResult } from '../../operator/pilot.js';
+import { runPoolPilot, type PoolPilotResult } from '../../operator/poolPilot.js';
 
 export interface BesuTestNet {
   net: Devnet;
@@ -68,7 +69,7 @@ async function startOnce(o: NetShape): Promise<BesuTestNet> {
 }
 
 export interface OutageRun {
-  result: PilotResult;
+  result: PoolPilotResult;
   /** the pilot log's warnings and errors (the agents' included), last 15, for failure messages */
   warnings: string;
   stoppedAt: number;
@@ -79,21 +80,24 @@ export interface OutageRun {
 }
 
 /**
- * The pilot (3 prosumers; agent k on validator k % 4, so validator 3 serves no agent) with
- * validator `victim` stopped after iteration 1 and started again after iteration `restartAt`.
- * The pilot's log (the agents' warnings and errors included) goes to DIR/pilot.log.
+ * The pool pilot (10 households, T = 24, one agent process each, rows relayed in batches of 10)
+ * with validator `victim` stopped after clearing 1 and started again after clearing `restartAt`.
+ * The agents and the relay use the other validators' RPC (a household's agent talks to its own
+ * node; the victim serves none). The pilot's log (the agents' warnings and errors included) goes
+ * to DIR/pilot.log.
  */
-export async function pilotWithValidatorOutage(net: Devnet, victim = 3, restartAt = 8): Promise<OutageRun> {
-  const { scenario } = loadScenario({ generator: true, prosumers: 3, days: 1, seed: 3 });
+export async function pilotWithValidatorOutage(net: Devnet, victim = 3, restartAt = 4): Promise<OutageRun> {
+  const { scenario } = loadScenario({ generator: true, prosumers: 10, days: 1, seed: 3 });
   let stopping: Promise<void> | undefined;
   let restarting: Promise<void> | undefined;
   const run = { stoppedAt: 0, restartedAt: 0, headAtStop: 0, headAtRestart: 0, downUntilRestart: false };
-  const result = await runPilot({
+  const result = await runPoolPilot({
     scenario,
     log: pino({ level: 'debug' }, pino.destination({ dest: join(net.dir, 'pilot.log'), sync: true })),
-    rpcUrls: net.rpcUrls,
+    rpcUrls: net.rpcUrls.filter((_, k) => k !== victim),
     operatorKey: net.fundedKeyHex,
     blockTime: 1,
+    inMemoryReport: false,
     onIteration: (it) => {
       if (it.iteration === 1 && stopping === undefined) {
         run.stoppedAt = it.iteration;

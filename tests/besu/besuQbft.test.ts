@@ -45,10 +45,10 @@ describe('Besu 26.8.0 QBFT, contract mode: four validators from the generated ge
     assert.match(metrics, /ethereum_blockchain_height \d+/);
   });
 
-  it('the pilot runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
+  it('the pool pilot (N = 10, T = 24) runs over it (matchesInMemory); a validator stopped mid-round and restarted catches up', async () => {
     const { net } = t;
     const r = await pilotWithValidatorOutage(net);
-    console.log(`      pilot on Besu QBFT: ${r.result.iterations} iterations, ${r.result.blocks} blocks, ${r.result.seconds.toFixed(1)} s on chain`);
+    console.log(`      pool pilot on Besu QBFT: ${r.result.iterations} iterations, last block ${r.result.blocks}, ${r.result.seconds.toFixed(1)} s on chain`);
     assert.equal(r.result.converged, true, `round status ${r.result.status}; pilot warnings:\n${r.warnings}`);
     assert.deepEqual(r.result.replay.mismatches, []);
     assert.equal(r.result.matchesInMemory, true, r.result.inMemoryMismatch);
