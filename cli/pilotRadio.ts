@@ -22,6 +22,7 @@ export interface RadioPilotFlags {
   gateways?: string;
   spreadingFactors?: string;
   uplinkLoss?: string;
+  uplinkAccess?: string;
   region?: string;
 }
 
@@ -33,6 +34,8 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
   if (transport !== 'lorawan' && transport !== 'coap') throw new DerchainInputError(`--transport must be rpc, lorawan or coap (got ${JSON.stringify(flags.transport)})`, { field: 'transport' });
   const gateways = numberFlag('gateways', flags.gateways, (v) => Number.isInteger(v) && v >= 1 && v <= 16, 'a whole number from 1 to 16') ?? 1;
   const uplinkLoss = numberFlag('uplink-loss', flags.uplinkLoss, (v) => v >= 0 && v < 0.9, 'a share from 0 to 0.9') ?? 0;
+  const uplinkAccess = flags.uplinkAccess ?? 'slotted';
+  if (uplinkAccess !== 'slotted' && uplinkAccess !== 'aloha') throw new DerchainInputError(`--uplink-access must be slotted or aloha (got ${JSON.stringify(flags.uplinkAccess)})`, { field: 'uplink-access' });
   const region = (flags.region ?? 'EU868') as RegionName;
   if (!(region in REGIONS)) throw new DerchainInputError(`--region must be EU868 or US915 (got ${JSON.stringify(flags.region)})`, { field: 'region' });
   const spreadingFactors = (flags.spreadingFactors ?? '7,8,9').split(',').map((x) => Number(x.trim()));
@@ -54,6 +57,7 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
     spreadingFactors: spreadingFactors as SpreadingFactor[],
     gateways,
     uplinkLoss,
+    uplinkAccess,
     log,
     onClearing: (k, ms) => log.info({ iteration: k, simulatedSeconds: Math.round(ms / 100) / 10 }, 'clearing broadcast over the radio'),
   });
@@ -71,6 +75,8 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
     ? {
         region,
         gateways,
+        uplinkAccess: r.radio!.uplinkAccess,
+        slotPlanSeconds: r.radio!.slotPlanMs !== undefined ? Math.round(r.radio!.slotPlanMs) / 1000 : null,
         simulatedSeconds: radio.simulatedSeconds,
         secondsPerClearingMedian: median(radio.secondsPerClearing),
         secondsPerClearingMax: Math.max(0, ...radio.secondsPerClearing),
@@ -109,7 +115,7 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
     ];
     if (radio && rs) {
       lines.push(
-        `  radio        ${region}, ${gateways} gateway(s): simulated ${(radio.simulatedSeconds / 60).toFixed(2)} min (${rs.secondsPerClearingMedian} s per clearing median, ${rs.secondsPerClearingMax} s max)`,
+        `  radio        ${region}, ${gateways} gateway(s), ${rs.uplinkAccess} uplinks${rs.slotPlanSeconds !== null ? ` (slot plan ${rs.slotPlanSeconds} s)` : ''}: simulated ${(radio.simulatedSeconds / 60).toFixed(2)} min (${rs.secondsPerClearingMedian} s per clearing median, ${rs.secondsPerClearingMax} s max)`,
         `  airtime      uplink ${rs.uplinkAirtimeS} s in all, ${rs.uplinkAirtimePerDeviceMaxS} s on the busiest meter; least duty-cycle headroom ${rs.leastHeadroomS} s; ${rs.framesLost} frames lost, ${rs.retries} retries`,
         ...radio.gatewayStats.map((g) => `  gateway ${g.gatewayId}: ${g.uplinksReceived} uplinks, ${g.downlinkFrames} downlink frames, ${g.downlinkAirtimeS} s downlink airtime`),
       );

@@ -81,9 +81,9 @@ export class MqttDownlink implements DownlinkPort {
   frames = 0;
   constructor(private readonly o: MqttDownlinkOptions) {}
 
-  async sendClearing(message: Uint8Array, iteration: number): Promise<void> {
+  async broadcast(message: Uint8Array, tag: number): Promise<void> {
     const fPort = this.o.fPort ?? 1;
-    const frames = splitMessage(message, this.o.maxPayload, iteration);
+    const frames = splitMessage(message, this.o.maxPayload, tag);
     for (const f of frames) {
       if (this.o.multicastGroupId !== undefined) {
         const body: MulticastEnqueue = { multicastGroupId: this.o.multicastGroupId, fPort, data: toBase64(f) };

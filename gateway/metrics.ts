@@ -17,6 +17,7 @@ export class RelayMetrics {
   readonly clearings = new Counter({ name: 'derchain_gateway_clearings_sent_total', help: 'clearing downlinks broadcast', registers: [this.registry] });
   readonly downlinkFrames = new Counter({ name: 'derchain_gateway_downlink_frames_total', help: 'downlink frames enqueued', registers: [this.registry] });
   readonly deadlineCloses = new Counter({ name: 'derchain_gateway_deadline_closes_total', help: 'iterations closed at the deadline', registers: [this.registry] });
+  readonly missingSent = new Counter({ name: 'derchain_gateway_missing_broadcasts_total', help: 'MISSING messages broadcast (rows an open iteration still waits for)', registers: [this.registry] });
   readonly joins = new Counter({ name: 'derchain_gateway_joins_total', help: 'join proofs, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly iteration = new Gauge({ name: 'derchain_gateway_open_iteration', help: 'the open iteration of the current round', registers: [this.registry] });
   readonly pending = new Gauge({ name: 'derchain_gateway_pending_rows', help: 'rows held for the open iteration', registers: [this.registry] });

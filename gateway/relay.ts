@@ -9,7 +9,7 @@ import { getAddress, isAddressEqual, type Address, type Hex } from 'viem';
 import type { Logger } from 'pino';
 import { encodeRow, recoverPoolRowSigner } from '../contracts/poolRow.js';
 import type { PoolClearing } from '../admm/poolStep.js';
-import { decodeMessage, encodeClearingMessage, FrameError, HEALTH, type ClearingMessage, type RowMessage } from '../radio/frames.js';
+import { decodeMessage, encodeClearingMessage, encodeMissingMessage, FrameError, HEALTH, type ClearingMessage, type RowMessage } from '../radio/frames.js';
 import { Reassembler } from '../radio/fragments.js';
 import { verifyJoin } from '../radio/joinProof.js';
 import type { PoolChainPort, PoolRoundInfo, RelayedRow } from './poolChainPort.js';
@@ -18,7 +18,8 @@ import { RelayStore } from './relayStore.js';
 
 /** Where clearings go: one message to every meter (multicast) or the same bytes per device. */
 export interface DownlinkPort {
-  sendClearing(message: Uint8Array, iteration: number): Promise<void>;
+  /** one message for every meter (multicast, or each device); `tag` is the fragments' message id */
+  broadcast(message: Uint8Array, tag: number): Promise<void>;
   /** the same message to one device (catch-up of a meter that missed clearings) */
   sendTo(devEui: string, message: Uint8Array, tag: number): Promise<void>;
 }
@@ -35,6 +36,12 @@ export interface RelayOptions {
   batchSize?: number;
   /** close an iteration this long after its clearing was broadcast (default 120 s) */
   deadlineMs?: number;
+  /**
+   * broadcast a MISSING message (radio/frames.ts: whose rows have not arrived) this long after the
+   * clearing, and again every as long while rows are missing; undefined: never (meters then retry
+   * on their own timers)
+   */
+  missingAfterMs?: number;
   /** refuse rows from devices without a verified join (default false: the signature decides) */
   requireJoin?: boolean;
   metrics?: RelayMetrics;
@@ -51,17 +58,21 @@ export interface RelayStats {
   clearingsSent: number;
   deadlineCloses: number;
   catchUps: number;
+  /** MISSING messages broadcast */
+  missingSent: number;
 }
 
 export class GatewayRelay {
   readonly o: RelayOptions;
   readonly metrics: RelayMetrics;
   readonly store: RelayStore;
-  readonly stats: RelayStats = { uplinks: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, stale: 0, badFrames: 0, batches: 0, clearingsSent: 0, deadlineCloses: 0, catchUps: 0 };
+  readonly stats: RelayStats = { uplinks: 0, rowsAccepted: 0, rowsRejected: 0, duplicates: 0, stale: 0, badFrames: 0, batches: 0, clearingsSent: 0, deadlineCloses: 0, catchUps: 0, missingSent: 0 };
   private readonly reassembler = new Reassembler();
   private info: PoolRoundInfo | undefined;
   private round: bigint | undefined;
   private openedAt = 0;
+  /** MISSING messages sent for the open iteration */
+  private missingRounds = 0;
   private queue: Promise<void> = Promise.resolve();
   private lastClearing: Uint8Array | undefined;
   private ended = false;
@@ -109,6 +120,22 @@ export class GatewayRelay {
     return this.ended ? undefined : this.openedAt + (this.o.deadlineMs ?? 120_000);
   }
 
+  /** When the next MISSING broadcast is due (clock ms), or undefined when none will be. */
+  get missingDue(): number | undefined {
+    const every = this.o.missingAfterMs;
+    if (this.ended || every === undefined || this.info === undefined) return undefined;
+    const due = this.openedAt + every * (this.missingRounds + 1);
+    const d = this.deadline!;
+    return due < d ? due : undefined;
+  }
+
+  /** The next moment `tick` has work (a MISSING broadcast or the deadline), clock ms. */
+  get nextWakeup(): number | undefined {
+    const m = this.missingDue;
+    const d = this.deadline;
+    return m !== undefined && d !== undefined ? Math.min(m, d) : d;
+  }
+
   /**
    * Takes up the chain's current round (or `round`), reconciles the stored state with the chain
    * (rows whose batch outcome was unknown, clearings closed while the relay was down) and
@@ -139,9 +166,14 @@ export class GatewayRelay {
     return this.serial(() => this.handle(devEui.toLowerCase(), payload));
   }
 
-  /** The deadline path: closes the open iteration when its deadline has passed. */
+  /**
+   * The timers: broadcasts whose rows are missing when that is due (`missingAfterMs`), and the
+   * deadline path, which closes the open iteration once its deadline has passed.
+   */
   tick(): Promise<void> {
     return this.serial(async () => {
+      const m = this.missingDue;
+      if (m !== undefined && this.now() >= m && this.round !== undefined) await this.sendMissing();
       const d = this.deadline;
       if (d === undefined || this.now() < d || this.round === undefined) return;
       await this.flush(true);
@@ -327,7 +359,8 @@ export class GatewayRelay {
       this.store.save();
       this.lastClearing = msg;
       this.openedAt = this.now();
-      await this.o.downlink.sendClearing(msg, k);
+      this.missingRounds = 0;
+      await this.o.downlink.broadcast(msg, k);
       this.stats.clearingsSent++;
       this.metrics.clearings.inc();
       this.metrics.iteration.set(st.openIteration);
@@ -335,6 +368,22 @@ export class GatewayRelay {
       if (final) this.ended = true;
     }
     if (prog.status !== 'running') this.ended = true;
+  }
+
+  /** Broadcasts whose rows the open iteration still waits for (rows pending on chain count as arrived). */
+  private async sendMissing(): Promise<void> {
+    this.missingRounds++;
+    const st = this.store.state;
+    const n = this.info!.config.n;
+    const arrived = new Set([...st.accepted, ...Object.keys(st.pending).map(Number)]);
+    if (arrived.size >= n) return;
+    const missing = Array.from({ length: n }, (_, i) => !arrived.has(i));
+    const msg = encodeMissingMessage({ round: this.round!, iteration: st.openIteration, missing });
+    // fragments (beyond ~300 participants at DR0-2) take message ids apart from the clearings'
+    await this.o.downlink.broadcast(msg, (st.openIteration + 128) & 0xff);
+    this.stats.missingSent++;
+    this.metrics.missingSent.inc();
+    this.o.log.info({ iteration: st.openIteration, missing: n - arrived.size, bytes: msg.length }, 'missing rows broadcast');
   }
 
   /** The clearing message of iteration k as broadcast (CoAP catch-up), or undefined when not closed. */

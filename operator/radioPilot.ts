@@ -36,6 +36,8 @@ export interface RadioPilotOptions {
   spreadingFactors?: SpreadingFactor[];
   gateways?: number;
   uplinkLoss?: number;
+  /** how meters answer a clearing (radio/uplinkSlots.ts; default slotted) */
+  uplinkAccess?: 'slotted' | 'aloha';
   seed?: number;
   /** lorawan: any further simulator option (tests: relay restart, tamper hooks) */
   radio?: Partial<RadioRoundOptions>;
@@ -117,6 +119,7 @@ export async function runRadioPilot(o: RadioPilotOptions): Promise<RadioPilotRes
         ...(o.spreadingFactors ? { spreadingFactors: o.spreadingFactors } : {}),
         ...(o.gateways ? { gateways: o.gateways } : {}),
         ...(o.uplinkLoss !== undefined ? { uplinkLoss: o.uplinkLoss } : {}),
+        ...(o.uplinkAccess !== undefined ? { uplinkAccess: o.uplinkAccess } : {}),
         ...(o.onClearing ? { onClearing: o.onClearing } : {}),
         ...o.radio,
       });

@@ -15,6 +15,7 @@ export const MESSAGE_TYPE = {
   clearing: 0x2,
   heartbeat: 0x3,
   join: 0x4,
+  missing: 0x5,
   fragment: 0xf,
 } as const;
 export type MessageTypeName = keyof typeof MESSAGE_TYPE;
@@ -89,6 +90,19 @@ export interface JoinMessage {
   signature: Hex;
 }
 
+/**
+ * Downlink: iteration `iteration` is still open and these participants' rows have not arrived (one
+ * message for every meter). Only a meter whose bit is set sends its row again, in its slot.
+ */
+export interface MissingMessage {
+  type: 'missing';
+  round: bigint;
+  /** the open iteration: the rows it waits for carry this number */
+  iteration: number;
+  /** whose row has not arrived (index = participant) */
+  missing: boolean[];
+}
+
 /** One fragment of a message too large for one frame. */
 export interface FragmentMessage {
   type: 'fragment';
@@ -98,7 +112,7 @@ export interface FragmentMessage {
   chunk: Uint8Array;
 }
 
-export type RadioMessage = RowMessage | ClearingMessage | HeartbeatMessage | JoinMessage | FragmentMessage;
+export type RadioMessage = RowMessage | ClearingMessage | HeartbeatMessage | JoinMessage | MissingMessage | FragmentMessage;
 
 const typeByte = (t: number) => (FRAME_VERSION << 4) | t;
 
@@ -174,7 +188,38 @@ function readDeltas(b: Uint8Array, pos: { at: number }, n: number, field: string
   return out;
 }
 
+// -- participant bitmaps: u16 count, then ceil(count / 8) bytes, participant 0 in the top bit -------
+
+function pushBitmap(out: number[], bits: readonly boolean[], field: string): void {
+  const n = bits.length;
+  u(field, n, 16);
+  out.push(n >> 8, n & 0xff);
+  for (let k = 0; k < n; k += 8) {
+    let byte = 0;
+    for (let b = 0; b < 8 && k + b < n; b++) if (bits[k + b]) byte |= 0x80 >> b;
+    out.push(byte);
+  }
+}
+
+function readBitmap(bytes: Uint8Array, pos: { at: number }, field: string): boolean[] {
+  if (pos.at + 2 > bytes.length) throw new FrameError(field, 'truncated participant count');
+  const n = (bytes[pos.at]! << 8) | bytes[pos.at + 1]!;
+  pos.at += 2;
+  const len = Math.ceil(n / 8);
+  if (pos.at + len > bytes.length) throw new FrameError(field, `bitmap of ${n} participants truncated`);
+  const bits = Array.from({ length: n }, (_, k) => (bytes[pos.at + (k >> 3)]! & (0x80 >> (k & 7))) !== 0);
+  const spare = n % 8 === 0 ? 0 : bytes[pos.at + len - 1]! & (0xff >> (n % 8));
+  if (spare !== 0) throw new FrameError(field, 'bits set beyond the last participant');
+  pos.at += len;
+  return bits;
+}
+
 // -- encoders -------------------------------------------------------------------------------------
+
+/** Size of a row message of `t` values and `sliceLength` Gram-slice entries, bytes. */
+export function rowMessageBytes(t: number, sliceLength = 0): number {
+  return ROW_HEADER_BYTES + 2 * t + 8 * sliceLength + SIGNATURE_BYTES;
+}
 
 export function encodeRowMessage(m: Omit<RowMessage, 'type'>): Uint8Array {
   u('round', m.round, 32);
@@ -183,7 +228,7 @@ export function encodeRowMessage(m: Omit<RowMessage, 'type'>): Uint8Array {
   u('slice', m.slice.length, 8);
   if (m.row.length === 0) throw new FrameError('row', 'empty row');
   const sig = sigBytes('signature', m.signature);
-  const out = new Uint8Array(ROW_HEADER_BYTES + 2 * m.row.length + 8 * m.slice.length + SIGNATURE_BYTES);
+  const out = new Uint8Array(rowMessageBytes(m.row.length, m.slice.length));
   const dv = new DataView(out.buffer);
   out[0] = typeByte(MESSAGE_TYPE.row);
   dv.setUint32(1, Number(m.round));
@@ -220,16 +265,19 @@ export function encodeClearingMessage(m: Omit<ClearingMessage, 'type'>): Uint8Ar
   pushDeltas(out, m.prices, 'prices');
   pushDeltas(out, m.sbar, 'sbar');
   pushDeltas(out, m.aux, 'aux');
-  if (m.accepted !== undefined) {
-    const n = m.accepted.length;
-    u('accepted', n, 16);
-    out.push(n >> 8, n & 0xff);
-    for (let k = 0; k < n; k += 8) {
-      let byte = 0;
-      for (let b = 0; b < 8 && k + b < n; b++) if (m.accepted[k + b]) byte |= 0x80 >> b;
-      out.push(byte);
-    }
-  }
+  if (m.accepted !== undefined) pushBitmap(out, m.accepted, 'accepted');
+  return Uint8Array.from(out);
+}
+
+export function encodeMissingMessage(m: Omit<MissingMessage, 'type'>): Uint8Array {
+  u('round', m.round, 32);
+  u('iteration', m.iteration, 16);
+  const out: number[] = [typeByte(MESSAGE_TYPE.missing), 0, 0, 0, 0, 0, 0];
+  const head = new DataView(new ArrayBuffer(6));
+  head.setUint32(0, Number(m.round));
+  head.setUint16(4, m.iteration);
+  for (let k = 0; k < 6; k++) out[1 + k] = head.getUint8(k);
+  pushBitmap(out, m.missing, 'missing');
   return Uint8Array.from(out);
 }
 
@@ -306,6 +354,8 @@ export function encodeMessage(m: RadioMessage): Uint8Array {
       return encodeHeartbeatMessage(m);
     case 'join':
       return encodeJoinMessage(m);
+    case 'missing':
+      return encodeMissingMessage(m);
     case 'fragment':
       return encodeFragmentMessage(m);
   }
@@ -351,18 +401,7 @@ export function decodeMessage(bytes: Uint8Array): RadioMessage {
       const prices = readDeltas(bytes, pos, t, 'prices');
       const sbar = readDeltas(bytes, pos, t, 'sbar');
       const aux = readDeltas(bytes, pos, bytes[9]!, 'aux');
-      let accepted: boolean[] | undefined;
-      if (flags & 2) {
-        if (pos.at + 2 > bytes.length) throw new FrameError('accepted', 'truncated participant count');
-        const n = (bytes[pos.at]! << 8) | bytes[pos.at + 1]!;
-        pos.at += 2;
-        const len = Math.ceil(n / 8);
-        if (pos.at + len > bytes.length) throw new FrameError('accepted', `bitmap of ${n} participants truncated`);
-        accepted = Array.from({ length: n }, (_, k) => (bytes[pos.at + (k >> 3)]! & (0x80 >> (k & 7))) !== 0);
-        const spare = n % 8 === 0 ? 0 : bytes[pos.at + len - 1]! & (0xff >> (n % 8));
-        if (spare !== 0) throw new FrameError('accepted', 'bits set beyond the last participant');
-        pos.at += len;
-      }
+      const accepted = flags & 2 ? readBitmap(bytes, pos, 'accepted') : undefined;
       if (pos.at !== bytes.length) throw new FrameError('clearing', `${bytes.length - pos.at} trailing bytes`);
       const m: ClearingMessage = { type: 'clearing', round: BigInt(dv.getUint32(1)), iteration: dv.getUint16(5), final: (flags & 1) === 1, prices, sbar, aux };
       if (accepted !== undefined) m.accepted = accepted;
@@ -387,6 +426,13 @@ export function decodeMessage(bytes: Uint8Array): RadioMessage {
         timestamp: dv.getUint32(29),
         signature: bytesToHex(bytes.subarray(33)),
       };
+    }
+    case MESSAGE_TYPE.missing: {
+      if (bytes.length < 9) throw new FrameError('missing', `${bytes.length} bytes is too short for a missing-rows message`);
+      const pos = { at: 7 };
+      const missing = readBitmap(bytes, pos, 'missing');
+      if (pos.at !== bytes.length) throw new FrameError('missing', `${bytes.length - pos.at} trailing bytes`);
+      return { type: 'missing', round: BigInt(dv.getUint32(1)), iteration: dv.getUint16(5), missing };
     }
     case MESSAGE_TYPE.fragment: {
       if (bytes.length < 5) throw new FrameError('fragment', `${bytes.length} bytes is too short for a fragment`);

@@ -6,7 +6,7 @@
 import type { LocalAccount } from 'viem';
 import { applyPoolClearing, initialPoolAgentState, poolAgentRow, recordSubmission, type PoolAgentParams, type PoolAgentState } from '../admm/poolAgentStep.js';
 import { encodeRow, signPoolRow, type PoolDomainRef } from '../contracts/poolRow.js';
-import { encodeHeartbeatMessage, encodeRowMessage, HEALTH, type ClearingMessage } from './frames.js';
+import { encodeHeartbeatMessage, encodeRowMessage, HEALTH, type ClearingMessage, type MissingMessage } from './frames.js';
 
 /** the agent version a heartbeat reports */
 export const AGENT_VERSION: [number, number, number] = [0, 1, 0];
@@ -48,6 +48,17 @@ export class PoolMeter {
   get pendingMessage(): Uint8Array | undefined {
     if (this.phase === 'out-of-sync') return this.behind;
     return this.phase === 'submitted' ? this.pending?.bytes : undefined;
+  }
+
+  /**
+   * Takes a MISSING broadcast: the ROW to send again when it names this meter for the iteration
+   * its pending row answers, else undefined (its row arrived, or the message is for another round
+   * or iteration).
+   */
+  onMissing(m: MissingMessage): Uint8Array | undefined {
+    if (m.round !== this.o.round || this.phase !== 'submitted' || this.pending === undefined) return undefined;
+    if (m.iteration !== this.pending.iteration || m.missing[this.o.participant] !== true) return undefined;
+    return this.pending.bytes;
   }
 
   /**

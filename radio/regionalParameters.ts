@@ -67,7 +67,9 @@ export const EU868: Region = {
     { name: 'g3', minHz: 869_400_000, maxHz: 869_650_000, dutyCycle: 0.1 },
     { name: 'g4', minHz: 869_700_000, maxHz: 870_000_000, dutyCycle: 0.01 },
   ],
-  uplinkChannelsHz: [868_100_000, 868_300_000, 868_500_000],
+  // the three default channels (g1) and the five a network adds in the join accept's CFList (g,
+  // 865-868 MHz, its own 1 %), as ChirpStack's EU868 region configuration does
+  uplinkChannelsHz: [868_100_000, 868_300_000, 868_500_000, 867_100_000, 867_300_000, 867_500_000, 867_700_000, 867_900_000],
   rx2: { frequencyHz: 869_525_000, dr: 0 },
 };
 

@@ -139,6 +139,7 @@ export function register(program: Command): void {
     .option('--gateways <k>', 'lorawan: gateways (default 1)')
     .option('--spreading-factors <list>', 'lorawan: spreading factors given to the meters round-robin (default 7,8,9)')
     .option('--uplink-loss <share>', 'lorawan: extra uplink frame loss, e.g. 0.1 (default 0)')
+    .option('--uplink-access <how>', 'lorawan: slotted (each meter in its channel and offset after the clearing, default) or aloha (random moment and channel)')
     .option('--region <name>', 'lorawan: EU868 (default) or US915')
     .option('--out <dir>', 'report directory (default out/pilot-<timestamp>)');
   addLogFormatOption(addJsonOption(cmd))

@@ -36,7 +36,7 @@ export async function runCoapRound(o: { scenario: Scenario; log: Logger; seed?: 
   const initial = problem.startPrices();
   const round = o.round ?? 1n;
   const chain = o.chain ?? new InMemoryPoolChain(round, cfg, accounts.map((a) => a.address), initial);
-  const relay = new GatewayRelay({ chain, log: o.log, downlink: { sendClearing: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
+  const relay = new GatewayRelay({ chain, log: o.log, downlink: { broadcast: async () => undefined, sendTo: async () => undefined }, deadlineMs: 600_000 });
   await relay.start(round);
   const endpoint = await startCoapEndpoint(relay, { log: o.log });
   const t0 = Date.now();

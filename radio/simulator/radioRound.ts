@@ -15,12 +15,13 @@ import type { Scenario } from '../../model/scenario.js';
 import { GatewayRelay } from '../../gateway/relay.js';
 import { attachUplinks, connectBroker, MqttDownlink } from '../../gateway/chirpstackMqtt.js';
 import { InMemoryPoolChain, type PoolChainPort } from '../../gateway/poolChainPort.js';
-import { decodeMessage, encodeMessage } from '../frames.js';
+import { decodeMessage, encodeMessage, rowMessageBytes } from '../frames.js';
 import { signJoin } from '../joinProof.js';
 import { PoolMeter } from '../poolMeter.js';
 import { dataRateForSpreadingFactor, maxAppPayload, regionByName, type RegionName } from '../regionalParameters.js';
 import type { SpreadingFactor } from '../timeOnAir.js';
 import { startLocalBroker } from './mqttBroker.js';
+import { planUplinkSlots, type UplinkSlotPlan } from '../uplinkSlots.js';
 import { DEFAULT_PATH_LOSS, distanceM, rangeM } from './propagation.js';
 import { mulberry32 } from '../../data/seededRandom.js';
 import { RadioSimulator, type DeviceRadioStats, type GatewayRadioStats } from './radioSimulator.js';
@@ -44,7 +45,14 @@ export interface RadioRoundOptions {
   /** data rate of the clearing downlinks (default EU868: that of the slowest meter's SF; US915 DR13), on the RX2 frequency */
   downlinkDr?: number;
   deadlineMs?: number;
-  /** a meter sends its row again when no clearing came this long after it (default jitter + 12 s) */
+  /**
+   * how meters answer a clearing: 'slotted' (default; each in its lane and offset of
+   * radio/uplinkSlots.ts) or 'aloha' (each at a random moment of the jitter window, random channel)
+   */
+  uplinkAccess?: 'slotted' | 'aloha';
+  /** slotted: the relay broadcasts whose rows are missing this long after each clearing (default: the slot plan's length + 9 s) */
+  missingAfterMs?: number;
+  /** a meter sends its row again when no clearing came this long after it (default: 3 x missingAfterMs, or the jitter window, + 12 s) */
   retryMs?: number;
   /** uplinks start uniformly within this window after a clearing (ms; default max(8 s, 250 ms x N)) */
   jitterMs?: number;
@@ -63,6 +71,12 @@ export interface RadioRoundOptions {
 
 export interface RadioRoundResult {
   iterations: number;
+  /** how the meters answered each clearing */
+  uplinkAccess: 'slotted' | 'aloha';
+  /** slotted: from the compute time's end to the last row's end when nothing is lost, ms */
+  slotPlanMs?: number;
+  /** rows meters sent again because a MISSING broadcast named them */
+  resentOnMissing: number;
   status: string;
   /** simulated time from the opening clearing to the final one, ms */
   simulatedMs: number;
@@ -124,26 +138,6 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     maxPayload: maxAppPayload(region, downDr),
     ...(o.multicast === false ? { devices: () => sc.prosumers.map((_, i) => hex16(i + 1, '70b3d57ed0')) } : { multicastGroupId }),
   });
-  const makeRelay = () =>
-    new GatewayRelay({
-      chain,
-      downlink,
-      log: captured,
-      clock: () => sim.now,
-      deadlineMs: o.deadlineMs ?? 180_000,
-      requireJoin: false,
-      ...(o.statePath !== undefined ? { statePath: o.statePath } : {}),
-    });
-  let relay = makeRelay();
-  let restarts = 0;
-  let rowsThisIteration = 0;
-  let upClient = await attachWith(relay);
-  async function attachWith(r: GatewayRelay) {
-    const sink = o.tamper ? { onUplink: (d: string, p: Uint8Array) => r.onUplink(d, o.tamper!(d, p)) } : r;
-    return attachUplinks(sink, { brokerUrl: broker.url, applicationId, clientId: 'derchain-relay-up', log: relayLogger });
-  }
-
-  const simClient = await connectBroker(broker.url, 'derchain-radio-sim', true);
   const sfs = o.spreadingFactors ?? [7, 8, 9];
   const nGw = o.gateways ?? 1;
   const radius = o.radiusM ?? 2_000;
@@ -161,6 +155,49 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
   const clearingTimes: number[] = [];
   let lastIteration = -1;
   const jitterMs = o.jitterMs ?? Math.max(8_000, 250 * sc.prosumers.length);
+  // meters' positions and spreading factors first (the slot plan needs every meter's data rate)
+  const placed = sc.prosumers.map((_, i) => {
+    const r = Math.sqrt(rand()) * radius;
+    const a = rand() * 2 * Math.PI;
+    const position = { x: r * Math.cos(a), y: r * Math.sin(a) };
+    // round-robin over the mix, raised (as ADR would) until the nearest gateway is within 80 % of the range
+    return { devEui: hex16(i + 1, '70b3d57ed0'), position, spreadingFactor: spreadingFactorFor(sfs[i % sfs.length]!, position) };
+  });
+  const slotPlan: UplinkSlotPlan | undefined =
+    (o.uplinkAccess ?? 'slotted') === 'slotted'
+      ? planUplinkSlots(
+          region,
+          placed.map((p) => ({ devEui: p.devEui, dr: dataRateForSpreadingFactor(region, p.spreadingFactor).dr })),
+          rowMessageBytes(cfg.t),
+        )
+      : undefined;
+  // slotted: the relay names the missing rows once every meter's slot has passed (compute 1 s, the
+  // clearing's own downlink and a margin: 8 s), and the meters' own retry timer is only the
+  // fallback for a lost MISSING message
+  const missingAfterMs = o.missingAfterMs ?? (slotPlan !== undefined ? slotPlan.lengthMs + 9_000 : undefined);
+  const retryMs = o.retryMs ?? (missingAfterMs !== undefined ? 3 * missingAfterMs : jitterMs) + 12_000;
+  let resentOnMissing = 0;
+  const makeRelay = () =>
+    new GatewayRelay({
+      chain,
+      downlink,
+      log: captured,
+      clock: () => sim.now,
+      deadlineMs: o.deadlineMs ?? 180_000,
+      ...(missingAfterMs !== undefined ? { missingAfterMs } : {}),
+      requireJoin: false,
+      ...(o.statePath !== undefined ? { statePath: o.statePath } : {}),
+    });
+  let relay = makeRelay();
+  let restarts = 0;
+  let rowsThisIteration = 0;
+  let upClient = await attachWith(relay);
+  async function attachWith(r: GatewayRelay) {
+    const sink = o.tamper ? { onUplink: (d: string, p: Uint8Array) => r.onUplink(d, o.tamper!(d, p)) } : r;
+    return attachUplinks(sink, { brokerUrl: broker.url, applicationId, clientId: 'derchain-relay-up', log: relayLogger });
+  }
+
+  const simClient = await connectBroker(broker.url, 'derchain-radio-sim', true);
   const sim: RadioSimulator = new RadioSimulator({
     region,
     client: simClient,
@@ -174,7 +211,7 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     // default tolerances: retry 12 s / jitter 4 s took 61 simulated minutes, 168 duplicate rows,
     // the SF9 meters at their 1 % budget; retry 20 s / jitter 8 s: 7 minutes, 52 duplicates)
     jitterMs,
-    retryMs: o.retryMs ?? jitterMs + 12_000,
+    retryMs,
     log: o.log,
     meters: sc.prosumers.map((prosumer, i) => {
       const params: PoolAgentParams = {
@@ -190,20 +227,24 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
       };
       const meter = new PoolMeter({ account: accounts[i]!, domain: chain.domain, round, participant: i, params });
       meters.push(meter);
-      const devEui = hex16(i + 1, '70b3d57ed0');
+      const { devEui, position, spreadingFactor } = placed[i]!;
       let joins = 0;
       const join = async () => encodeMessage(await signJoin(accounts[i]!, `0x${devEui}`, Math.floor(SIM_EPOCH_MS / 1000) + joins++));
-      const r = Math.sqrt(rand()) * radius;
-      const a = rand() * 2 * Math.PI;
+      const slot = slotPlan?.slots.get(devEui);
       return {
         devEui,
-        // round-robin over the mix, raised (as ADR would) until the nearest gateway is within 80 % of the range
-        spreadingFactor: spreadingFactorFor(sfs[i % sfs.length]!, { x: r * Math.cos(a), y: r * Math.sin(a) }),
-        position: { x: r * Math.cos(a), y: r * Math.sin(a) },
+        spreadingFactor,
+        position,
+        ...(slot !== undefined ? { uplinkSlot: slot } : {}),
         app: {
           boot: async () => [await join()],
           onDownlink: async (msg: Uint8Array) => {
             const m = decodeMessage(msg);
+            if (m.type === 'missing') {
+              const again = meter.onMissing(m);
+              if (again !== undefined) resentOnMissing++;
+              return again !== undefined ? [again] : [];
+            }
             if (m.type !== 'clearing') return [];
             const row = await meter.onClearing(m);
             if (row === undefined) return [];
@@ -262,11 +303,13 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
           upClient = await attachWith(relay);
         }
       }
-      if (sim.pendingEvents > 0) {
+      // the next event (a frame's end, a meter's timer) unless the relay's timer comes first
+      const d = relay.nextWakeup;
+      const next = sim.nextEventAt;
+      if (next !== undefined && (d === undefined || next <= d)) {
         await sim.step();
         continue;
       }
-      const d = relay.deadline;
       if (d === undefined) break;
       sim.advanceTo(d);
       await relay.tick();
@@ -282,6 +325,9 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
     });
     const result: RadioRoundResult = {
       iterations: prog.iteration,
+      uplinkAccess: slotPlan !== undefined ? 'slotted' : 'aloha',
+      ...(slotPlan !== undefined ? { slotPlanMs: slotPlan.lengthMs } : {}),
+      resentOnMissing,
       status: prog.status,
       simulatedMs: (clearingTimes.at(-1) ?? t0) - t0,
       clearingTimesMs: clearingTimes.map((t) => t - t0),

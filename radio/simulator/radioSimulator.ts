@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { DutyCycleLedger } from '../dutyCycle.js';
+import { slotFrequencyHz, type UplinkSlot } from '../uplinkSlots.js';
 import { decodeMessage } from '../frames.js';
 import { Reassembler, splitMessage } from '../fragments.js';
 import { DeviceSession, MulticastGroup, NetworkSession, randomSessionKeys, sendPlan } from '../lorawan.js';
@@ -42,6 +43,8 @@ export interface SimMeterSpec {
   spreadingFactor: SpreadingFactor;
   position: Point;
   app: SimMeterApp;
+  /** its slot after each clearing (radio/uplinkSlots.ts); without one it answers at a random moment on a random channel */
+  uplinkSlot?: Pick<UplinkSlot, 'offsetMs' | 'channelsHz'>;
 }
 
 export interface SimGatewaySpec {
@@ -125,6 +128,8 @@ interface MeterState {
   stats: DeviceRadioStats;
   retryToken: number;
   busyUntil: number;
+  /** the last message put in the transmit queue */
+  lastSent?: Uint8Array;
 }
 
 export class RadioSimulator {
@@ -190,7 +195,9 @@ export class RadioSimulator {
     await c.subscribeAsync([DOWNLINK_SUBSCRIPTION(this.o.applicationId), MULTICAST_SUBSCRIPTION], { qos: 1 });
     for (const m of this.meters.values()) {
       const boot = (await m.spec.app.boot?.()) ?? [];
-      for (const msg of boot) this.sendMessage(m, msg, this.rand() * (this.o.jitterMs ?? 10_000));
+      // a JOIN is smaller than a row, so a meter with a slot sends it in its row slot
+      const slot = m.spec.uplinkSlot;
+      for (const msg of boot) this.sendMessage(m, msg, slot !== undefined ? slot.offsetMs : this.rand() * (this.o.jitterMs ?? 10_000), slot && slotFrequencyHz(slot, 0));
     }
   }
 
@@ -221,6 +228,11 @@ export class RadioSimulator {
     return this.queue.length;
   }
 
+  /** When the next event is due (ms), or undefined when none is queued. */
+  get nextEventAt(): number | undefined {
+    return this.queue[0]?.at;
+  }
+
   /** Runs the next event (advancing the clock to it) and lets the system under test settle. */
   async step(): Promise<boolean> {
     const e = this.queue.shift();
@@ -239,13 +251,14 @@ export class RadioSimulator {
 
   // -- uplinks ------------------------------------------------------------------------------------
 
-  private sendMessage(m: MeterState, message: Uint8Array, delayMs: number): void {
+  private sendMessage(m: MeterState, message: Uint8Array, delayMs: number, channelHz?: number): void {
     const frames = splitMessage(message, m.maxPayload, m.msgId++);
+    m.lastSent = message;
     let notBefore = Math.max(this.now + delayMs, m.busyUntil);
     for (const payload of frames) {
       const toa = sendPlan(this.o.region, m.dr, payload.length, 'uplink');
       const channels = this.o.region.uplinkChannelsHz;
-      const frequencyHz = channels[Math.floor(this.rand() * channels.length)]!;
+      const frequencyHz = channelHz ?? channels[Math.floor(this.rand() * channels.length)]!;
       const start = this.ledger.earliestStart(m.spec.devEui, frequencyHz, toa, notBefore);
       this.ledger.record(m.spec.devEui, frequencyHz, start, toa);
       const { phy } = m.session.uplink(payload, 1);
@@ -394,11 +407,17 @@ export class RadioSimulator {
     m.stats.downlinkFrames++;
     const whole = m.reassembler.accept('downlink', opened.payload, this.now);
     if (whole === undefined) return;
-    decodeMessage(whole); // the meter refuses what does not decode
-    const answers = await m.spec.app.onDownlink(whole);
+    const msg = decodeMessage(whole); // the meter refuses what does not decode
+    let answers = await m.spec.app.onDownlink(whole);
+    // a radio does not queue a second copy of a message it has not finished sending
+    if (m.busyUntil > this.now) answers = answers.filter((a) => m.lastSent === undefined || !sameBytes(a, m.lastSent));
     if (answers.length === 0) return;
-    const delay = (this.o.computeMs ?? 1_000) + this.rand() * (this.o.jitterMs ?? 10_000);
-    for (const a of answers) this.sendMessage(m, a, delay);
+    // in its slot when it has one (the channel of the row's iteration); else at a random moment of
+    // the jitter window on a random channel
+    const slot = m.spec.uplinkSlot;
+    const rowIteration = msg.type === 'clearing' ? msg.iteration + 1 : msg.type === 'missing' ? msg.iteration : 0;
+    const delay = (this.o.computeMs ?? 1_000) + (slot !== undefined ? slot.offsetMs : this.rand() * (this.o.jitterMs ?? 10_000));
+    for (const a of answers) this.sendMessage(m, a, delay, slot && slotFrequencyHz(slot, rowIteration));
     this.armRetry(m, answers.at(-1)!);
   }
 

@@ -34,7 +34,7 @@ const i64 = (r: () => number): bigint => {
 };
 
 function randomMessage(r: () => number): RadioMessage {
-  const t = int(r, 0, 3);
+  const t = int(r, 0, 4);
   if (t === 0) {
     const n = int(r, 1, 96);
     return {
@@ -68,6 +68,9 @@ function randomMessage(r: () => number): RadioMessage {
       lastRound: BigInt(int(r, 0, 2 ** 32 - 1)),
       lastIteration: int(r, 0, 65535),
     };
+  }
+  if (t === 4) {
+    return { type: 'missing', round: BigInt(int(r, 0, 2 ** 32 - 1)), iteration: int(r, 0, 65535), missing: Array.from({ length: int(r, 0, 1200) }, () => r() < 0.2) };
   }
   const a = new Uint8Array(20).map(() => int(r, 0, 255));
   const e = new Uint8Array(8).map(() => int(r, 0, 255));
@@ -106,6 +109,15 @@ describe('radio: frame format', () => {
     assert.deepEqual(Array.from(withBitmap.subarray(-4)), [0, 10, 0b10110000, 0b11000000]);
     assert.equal(norm(decodeMessage(withBitmap)), norm({ ...c, accepted: [true, false, true, true, false, false, false, false, true, true] }));
     assert.equal(encodeMessage({ type: 'heartbeat', agentVersion: [1, 2, 3], health: 0, lastRound: 9n, lastIteration: 1 }).length, HEARTBEAT_BYTES);
+    // missing rows: 7-byte header and the same bitmap; 100 meters fit one SF10 frame (20 B)
+    const missing = Array.from({ length: 100 }, (_, k) => k === 0 || k === 99);
+    const mb = encodeMessage({ type: 'missing', round: 7n, iteration: 3, missing });
+    assert.equal(mb.length, 7 + 2 + 13);
+    assert.deepEqual(Array.from(mb.subarray(0, 9)), [0x15, 0, 0, 0, 7, 0, 3, 0, 100]);
+    assert.equal(mb[9], 0x80);
+    assert.equal(mb.at(-1), 0b00010000);
+    assert.equal(norm(decodeMessage(mb)), norm({ type: 'missing', round: 7n, iteration: 3, missing }));
+    assert.throws(() => decodeMessage(Uint8Array.from([...mb, 0])), /trailing bytes/);
   });
 
   it('refuses values the format cannot carry, naming the field', () => {

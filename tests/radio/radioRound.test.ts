@@ -40,23 +40,42 @@ describe('radio: a pool round over LoRaWAN', function () {
     assert.equal(r.relay.deadlineCloses, 0);
     assertWithinDutyCycle(r);
     assertNoKeysLogged(r);
+    // slotted uplinks (the default): no row frame collides, so no meter sends a row twice
+    assert.equal(r.uplinkAccess, 'slotted');
+    assert.ok(r.slotPlanMs !== undefined && r.slotPlanMs > 0);
+    assert.equal(r.devices.reduce((s, d) => s + d.collisions, 0), 0, 'a frame collided');
+    assert.equal(r.devices.reduce((s, d) => s + d.retries, 0), 0, 'a meter retried');
+    assert.equal(r.relay.duplicates, 0);
     const airtime = r.devices.reduce((s, d) => s + d.uplinkAirtimeMs, 0);
     console.log(`      10 meters: ${r.iterations} iterations, simulated ${(r.simulatedMs / 1000).toFixed(1)} s, uplink airtime ${(airtime / 1000).toFixed(1)} s, ${r.relay.duplicates} duplicate rows ignored`);
     assert.ok(r.simulatedMs < 3_600_000);
   });
 
-  it('10 % uplink loss: the round completes and no row is counted twice', async () => {
-    const { scenario } = loadScenario({ generator: true, prosumers: 6, days: 1, seed: 5 });
-    const r = await runRadioRound({ scenario, log, poolOptions, uplinkLoss: 0.1, seed: 11 });
-    assert.ok(['converged', 'max_iterations'].includes(r.status), r.status);
-    const lost = r.devices.reduce((s, d) => s + d.lostFrames, 0);
-    assert.ok(lost > 0, 'frames were lost');
-    assert.equal(new Set(r.relayed).size, r.relayed.length, 'a row was relayed twice');
-    assert.ok(r.relay.rowsAccepted <= r.iterations * 6);
-    assert.ok(r.devices.reduce((s, d) => s + d.retries, 0) > 0, 'meters retried');
-    assertWithinDutyCycle(r);
-    console.log(`      10 % loss: ${lost} frames lost, ${r.relay.duplicates} duplicates ignored, ${r.relay.deadlineCloses} deadline closes, simulated ${(r.simulatedMs / 1000).toFixed(1)} s`);
-  });
+  for (const uplinkAccess of ['slotted', 'aloha'] as const) {
+    it(`10 % uplink loss, ${uplinkAccess} uplinks: the round completes and no row is counted twice`, async () => {
+      const { scenario } = loadScenario({ generator: true, prosumers: 6, days: 1, seed: 5 });
+      const r = await runRadioRound({ scenario, log, poolOptions, uplinkLoss: 0.1, seed: 11, uplinkAccess });
+      assert.ok(['converged', 'max_iterations'].includes(r.status), r.status);
+      const lost = r.devices.reduce((s, d) => s + d.lostFrames, 0);
+      assert.ok(lost > 0, 'frames were lost');
+      assert.equal(new Set(r.relayed).size, r.relayed.length, 'a row was relayed twice');
+      assert.ok(r.relay.rowsAccepted <= r.iterations * 6);
+      const retries = r.devices.reduce((s, d) => s + d.retries, 0);
+      if (uplinkAccess === 'slotted') {
+        // the relay names the missing rows and only those meters send again, in their slots
+        assert.ok(r.relay.missingSent > 0, 'no MISSING broadcast');
+        assert.ok(r.resentOnMissing > 0, 'no row sent again on a MISSING broadcast');
+        assert.equal(r.devices.reduce((s, d) => s + d.collisions, 0), 0, 'a frame collided');
+      } else {
+        assert.equal(r.relay.missingSent, 0);
+        assert.ok(retries > 0, 'meters retried');
+      }
+      assertWithinDutyCycle(r);
+      console.log(
+        `      10 % loss, ${uplinkAccess}: ${lost} frames lost, ${retries} retries, ${r.resentOnMissing} rows sent again on ${r.relay.missingSent} MISSING broadcasts, ${r.relay.duplicates} duplicates ignored, ${r.relay.deadlineCloses} deadline closes, simulated ${(r.simulatedMs / 1000).toFixed(1)} s`,
+      );
+    });
+  }
 
   it('a relay killed and restarted mid-iteration loses and duplicates nothing', async () => {
     const { scenario } = loadScenario({ generator: true, prosumers: 6, days: 1, seed: 5 });

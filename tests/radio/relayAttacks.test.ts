@@ -45,7 +45,7 @@ describe('gateway relay: altered and replayed rows', () => {
     const relay = new GatewayRelay({
       chain,
       log: pino({ level: 'info' }, { write: (s: string) => void lines.push(s) }),
-      downlink: { sendClearing: async () => undefined, sendTo: async () => undefined },
+      downlink: { broadcast: async () => undefined, sendTo: async () => undefined },
       batchSize: 10,
     });
     await relay.start(1n);
