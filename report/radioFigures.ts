@@ -8,6 +8,10 @@ import type { ChartSpec } from './chartSpecs.js';
 export interface RadioReportFigures {
   region: string;
   gateways: number;
+  /** how meters answered each clearing (radio/uplinkSlots.ts) */
+  uplinkAccess: 'slotted' | 'aloha';
+  /** slotted: the slot plan's length after the compute time, s */
+  slotPlanSeconds: number | null;
   iterations: number;
   /** from the opening clearing to the final one, s */
   simulatedSeconds: number;
@@ -17,7 +21,7 @@ export interface RadioReportFigures {
   gatewayStats: { gatewayId: string; uplinksReceived: number; downlinkFrames: number; downlinkAirtimeS: number }[];
   /** least headroom of each transmitter and sub-band in the last hour, s (36 s = untouched 1 % budget) */
   dutyCycle: { transmitter: string; subBand: string; usedS: number; headroomS: number; budgetS: number }[];
-  relay: { rowsAccepted: number; duplicates: number; stale: number; deadlineCloses: number; catchUps: number; restarts: number };
+  relay: { rowsAccepted: number; duplicates: number; stale: number; deadlineCloses: number; catchUps: number; restarts: number; missingBroadcasts: number; rowsSentAgainOnMissing: number };
 }
 
 const r1 = (v: number) => Math.round(v * 1000) / 1000;
@@ -26,6 +30,8 @@ export function radioReportFigures(r: RadioRoundResult, region: string): RadioRe
   return {
     region,
     gateways: r.gateways.length,
+    uplinkAccess: r.uplinkAccess,
+    slotPlanSeconds: r.slotPlanMs !== undefined ? r1(r.slotPlanMs / 1000) : null,
     iterations: r.iterations,
     simulatedSeconds: r1(r.simulatedMs / 1000),
     secondsPerClearing: r.clearingTimesMs.slice(1).map((t, k) => r1((t - r.clearingTimesMs[k]!) / 1000)),
@@ -42,7 +48,7 @@ export function radioReportFigures(r: RadioRoundResult, region: string): RadioRe
     })),
     gatewayStats: r.gateways.map((g) => ({ gatewayId: g.gatewayId, uplinksReceived: g.uplinksReceived, downlinkFrames: g.downlinkFrames, downlinkAirtimeS: r1(g.downlinkAirtimeMs / 1000) })),
     dutyCycle: r.dutyCycle.map((u) => ({ transmitter: u.transmitter, subBand: u.subBand, usedS: r1(u.usedMs / 1000), headroomS: r1(u.headroomMs / 1000), budgetS: r1((u.usedMs + u.headroomMs) / 1000) })),
-    relay: { rowsAccepted: r.relay.rowsAccepted, duplicates: r.relay.duplicates, stale: r.relay.stale, deadlineCloses: r.relay.deadlineCloses, catchUps: r.relay.catchUps, restarts: r.relayRestarts },
+    relay: { rowsAccepted: r.relay.rowsAccepted, duplicates: r.relay.duplicates, stale: r.relay.stale, deadlineCloses: r.relay.deadlineCloses, catchUps: r.relay.catchUps, restarts: r.relayRestarts, missingBroadcasts: r.relay.missingSent, rowsSentAgainOnMissing: r.resentOnMissing },
   };
 }
 

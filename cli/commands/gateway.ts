@@ -47,6 +47,8 @@ export interface GatewayOptions {
   round?: bigint;
   batchSize: number;
   deadlineSeconds: number;
+  /** broadcast whose rows are missing this long after each clearing (meters on slotted uplinks); undefined: never */
+  missingAfterSeconds?: number;
   log: Logger;
   env?: NodeJS.ProcessEnv;
 }
@@ -85,6 +87,7 @@ export async function runGateway(o: GatewayOptions): Promise<GatewayHandle> {
     statePath: join(o.stateDir, 'relay-state.json'),
     batchSize: o.batchSize,
     deadlineMs: o.deadlineSeconds * 1000,
+    ...(o.missingAfterSeconds !== undefined ? { missingAfterMs: o.missingAfterSeconds * 1000 } : {}),
     metrics,
   });
   const closers: (() => Promise<void>)[] = [() => down.endAsync()];
@@ -163,6 +166,7 @@ interface GatewayFlags {
   round?: string;
   batchSize: number;
   deadlineSeconds: number;
+  missingAfterSeconds?: number;
   once?: boolean;
 }
 
@@ -196,6 +200,7 @@ export function register(program: Command): void {
     .option('--round <n>', 'round to relay (default: the contract\'s current round)')
     .option('--batch-size <k>', 'signed rows per submitBatch', whole('--batch-size', 1, 200), 10)
     .option('--deadline-seconds <s>', 'close an iteration this long after its clearing went out', whole('--deadline-seconds', 1, 86_400), 120)
+    .option('--missing-after-seconds <s>', 'broadcast a MISSING message (whose rows have not arrived) this long after each clearing, and again every as long (meters on slotted uplinks; default: never)', whole('--missing-after-seconds', 1, 86_400))
     .option('--once', 'exit when the round has ended (default: keep running)')
     .addHelpText(
       'after',
@@ -221,6 +226,7 @@ export function register(program: Command): void {
         ...(flags.round !== undefined ? { round: BigInt(flags.round) } : {}),
         batchSize: flags.batchSize,
         deadlineSeconds: flags.deadlineSeconds,
+        ...(flags.missingAfterSeconds !== undefined ? { missingAfterSeconds: flags.missingAfterSeconds } : {}),
         log,
       });
       const stopOn = (sig: NodeJS.Signals) =>
