@@ -2,12 +2,14 @@
 // per RFC 7959 for messages beyond one block) on which a meter
 //   POST /row       payload: a ROW (or JOIN, HEARTBEAT) frame   -> 2.04 with the latest CLEARING
 //   GET  /clearing  (?k=<iteration>: that clearing)             -> 2.05 with the CLEARING
+//   GET  /participant?address=0x..                              -> 2.05 with its index, u16 (4.04: not in the round)
 // so a meter gets the clearing it needs in the piggybacked response of its own submission. The
 // device identity is the CoAP client's: `coap-<participant>` here (DTLS/OSCORE identity in a
 // deployment, not implemented); the row's EIP-712 signature is what the relay and the contract trust.
 import { createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { isAddress } from 'viem';
 import { decodeMessage } from '../radio/frames.js';
 import type { GatewayRelay } from './relay.js';
 
@@ -60,6 +62,23 @@ async function handle(relay: GatewayRelay, req: IncomingMessage, res: OutgoingMe
     }
     res.code = '2.05';
     res.end(Buffer.from(msg));
+    return;
+  }
+  if (req.method === 'GET' && url.pathname === '/participant') {
+    const address = url.searchParams.get('address') ?? '';
+    if (!isAddress(address)) {
+      res.code = '4.00';
+      res.end();
+      return;
+    }
+    const k = relay.participantIndexOf(address);
+    if (k === undefined) {
+      res.code = '4.04';
+      res.end();
+      return;
+    }
+    res.code = '2.05';
+    res.end(Buffer.of(k >> 8, k & 0xff));
     return;
   }
   res.code = '4.04';

@@ -106,6 +106,12 @@ export class GatewayRelay {
     return this.ended;
   }
 
+  /** The index of `address` in the round's participant list, or undefined (not a participant, no round taken up). */
+  participantIndexOf(address: Address): number | undefined {
+    const k = this.info?.participants.findIndex((p) => isAddressEqual(p, address)) ?? -1;
+    return k >= 0 ? k : undefined;
+  }
+
   /** The latest clearing message (CoAP piggybacks it). */
   get latestClearing(): Uint8Array | undefined {
     return this.lastClearing;

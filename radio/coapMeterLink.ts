@@ -1,5 +1,6 @@
 // The meter's CoAP link to the relay (NB-IoT / LTE-M): POST its frame to /row and take the latest
-// clearing from the piggybacked response; GET /clearing?k= for a clearing it has not seen.
+// clearing from the piggybacked response; GET /clearing?k= for a clearing it has not seen; GET
+// /participant?address= for its index in the round.
 // Requests larger than `blockSize` go block-wise (RFC 7959 Block1), as over a small NB-IoT MTU.
 import { request } from 'coap';
 
@@ -29,6 +30,14 @@ export class CoapMeterLink {
     const r = await this.send('POST', '/row', undefined, frame);
     if (r.code !== '2.04') throw new Error(`CoAP POST /row answered ${r.code}`);
     return r.payload;
+  }
+
+  /** This meter's index in the round's participant list, or undefined when it is not in the round. */
+  async participant(address: string): Promise<number | undefined> {
+    const r = await this.send('GET', '/participant', `address=${address}`);
+    if (r.code === '4.04') return undefined;
+    if (r.code !== '2.05' || r.payload.length !== 2) throw new Error(`CoAP GET /participant answered ${r.code}`);
+    return (r.payload[0]! << 8) | r.payload[1]!;
   }
 
   /** The clearing of iteration k, or undefined while it is not closed. */

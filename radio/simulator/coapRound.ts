@@ -14,7 +14,7 @@ import { startCoapEndpoint } from '../../gateway/coapEndpoint.js';
 import { InMemoryPoolChain, type PoolChainPort } from '../../gateway/poolChainPort.js';
 import { GatewayRelay } from '../../gateway/relay.js';
 import { CoapMeterLink } from '../coapMeterLink.js';
-import { decodeMessage } from '../frames.js';
+import { runCoapMeterLoop } from '../coapMeterLoop.js';
 import { PoolMeter } from '../poolMeter.js';
 import { radioMeterKeys } from './radioRound.js';
 
@@ -81,26 +81,7 @@ export async function runCoapMeters(o: { scenario: Scenario; cfg: PoolConfig; ac
         params: { prosumer, tariff: sc.tariff, options: sc.options, dtHours: sc.dtHours, startSlot: ctx.startSlot, participants: cfg.n, rho: cfg.rho, resolution: cfg.resolution, alphaPpm: cfg.alphaPpm },
       });
       const link = new CoapMeterLink({ port: o.port, blockSzx: o.blockSzx ?? 2 });
-      let next: Uint8Array | undefined;
-      while (meter.phase !== 'done') {
-        const c = next ?? (await link.clearing(meter.nextClearing));
-        requests++;
-        next = undefined;
-        if (c === undefined) {
-          await new Promise((r) => setTimeout(r, 20));
-          continue;
-        }
-        const m = decodeMessage(c);
-        if (m.type !== 'clearing') throw new Error('not a clearing');
-        const row = await meter.onClearing(m);
-        if (row === undefined) continue;
-        const latest = await link.post(row);
-        requests++;
-        if (latest.length > 0) {
-          const l = decodeMessage(latest);
-          if (l.type === 'clearing' && l.iteration === meter.nextClearing) next = latest;
-        }
-      }
+      requests += await runCoapMeterLoop(meter, link);
     }),
   );
   return requests;
