@@ -67,8 +67,11 @@ try {
   // the round: this household's index, then the round's parameters from its opening clearing
   const participant = await link.participant(account.address);
   if (participant === undefined) bad(`${account.address} is not a participant of the gateway's round`, 'keystore');
-  let opening: Uint8Array | undefined;
-  while ((opening = await link.clearing(0)) === undefined) await new Promise((r) => setTimeout(r, pollMs));
+  let opening = await link.clearing(0);
+  while (opening === undefined) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    opening = await link.clearing(0);
+  }
   const c0 = decodeMessage(opening);
   if (c0.type !== 'clearing' || c0.aux.length < 4) throw new Error('the gateway\'s opening clearing carries no round parameters');
   const [n, rho, resolution, alphaPpm] = c0.aux as [bigint, bigint, bigint, bigint];
