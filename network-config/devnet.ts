@@ -8,7 +8,7 @@
 // goes to DIR/devnet.json; secrets stay in 0600 files.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import type { Consensus } from './besuBinary.js';
@@ -51,6 +51,8 @@ export interface DevnetOptions {
   detached?: boolean;
   /** geth binary; found with findGeth() otherwise. */
   geth?: string;
+  /** geth, tests: how long the FIRST launch waits for the validators to agree (default 150 s), to exercise the relaunch */
+  firstLaunchSettleMs?: number;
 }
 
 /** One node of a devnet (validators first, then members). */
@@ -82,7 +84,7 @@ export interface Devnet {
   nodes: DevnetNode[];
   /** from the first node's start to the nodes agreeing on a block, s */
   startupSeconds: number;
-  /** Besu: launches it took (a node that missed the genesis launch time makes it generate again) */
+  /** launches it took (Besu: a node missed the genesis launch time; geth: the fresh validators did not come to agree, so the chain was wiped back to genesis) */
   launches?: number;
   /** Secret: a pre-funded account's key (0x-prefixed). */
   fundedKeyHex: `0x${string}`;
@@ -293,6 +295,8 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
   const L = layoutOf(dir);
 
   let state = readDevnetState(dir);
+  // a devnet created by this call may be wiped and launched again; one that existed is never wiped
+  let created = false;
   if (state !== undefined) {
     const running = state.nodes.filter((n) => isDevnetGeth(n.pid, n.datadir));
     if (running.length > 0) throw new Error(`devnet in ${dir} is already running (${running.map((n) => n.name).join(', ')}); run "derchain devnet down --dir ${dir}" first`);
@@ -304,6 +308,7 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
     if (existsSync(L.networkDir)) throw new Error(`${L.networkDir} exists without devnet.json; use an empty --dir`);
     state = createDevnet(dir, o, geth, gethVersion);
     writeDevnetState(dir, state);
+    created = true;
   }
   const st: DevnetState = state;
   const children = new Map<number, ChildProcess>();
@@ -406,7 +411,7 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
         { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, resyncMs: 20_000, logFile: join(dir, 'logs', 'watchdog.log') },
   );
 
-  try {
+  const launch = async (settleMs: number): Promise<void> => {
     st.nodes.forEach((_, i) => spawnNode(i));
     await Promise.all(st.nodes.map((_, i) => waitRpc(i)));
     const want = st.nodes.length - 1;
@@ -420,8 +425,30 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
     // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
     // every node agrees on a block past the first rotation.
     const settled = st.nodes.length + 2;
-    await waitFor(`the validators to agree on block ${settled}`, 150_000, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
+    await waitFor(`the validators to agree on block ${settled}`, settleMs, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
+  };
+
+  // A fresh network whose validators did not come to agree (on a loaded machine Clique can fork
+  // at genesis beyond what the watchdog untangles) is wiped back to its genesis and launched once
+  // more; keys, files and an existing network's chain are never touched.
+  let launches = 0;
+  try {
+    for (;;) {
+      launches++;
+      try {
+        await launch(launches === 1 ? (opts.firstLaunchSettleMs ?? 150_000) : 150_000);
+        break;
+      } catch (e) {
+        if (!created || launches >= 2 || !/to agree on block/.test((e as Error).message)) throw e;
+        await Promise.all(st.nodes.map((_, i) => stopNode(i)));
+        const gethGenesis = join(L.networkDir, 'geth', 'genesis.json');
+        for (const n of st.nodes) {
+          for (const part of ['chaindata', 'lightchaindata', 'transactions.rlp']) rmSync(join(n.datadir, 'geth', part), { recursive: true, force: true });
+          run(st.geth!, ['--datadir', n.datadir, 'init', gethGenesis], `geth init for ${n.name}`);
+        }
+      }
+    }
   } catch (e) {
     await stop();
     throw e;
@@ -440,6 +467,7 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
     enodes: st.nodes.map((n) => n.enode),
     nodes: st.nodes.map((n, i) => ({ index: i, name: n.name, role: 'validator', rpcUrl: n.rpcUrl, address: n.signer, enode: n.enode })),
     startupSeconds: (Date.now() - started) / 1000,
+    launches,
     fundedKeyHex: fundedKeysHex[0],
     fundedKeysHex,
     stopNode,
