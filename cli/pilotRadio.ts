@@ -75,8 +75,8 @@ export async function pilotRadio(flags: PilotFlags & RadioPilotFlags, parsed: Pa
     ? {
         region,
         gateways,
-        uplinkAccess: r.radio!.uplinkAccess,
-        slotPlanSeconds: r.radio!.slotPlanMs !== undefined ? Math.round(r.radio!.slotPlanMs) / 1000 : null,
+        uplinkAccess: radio.uplinkAccess,
+        slotPlanSeconds: radio.slotPlanSeconds,
         simulatedSeconds: radio.simulatedSeconds,
         secondsPerClearingMedian: median(radio.secondsPerClearing),
         secondsPerClearingMax: Math.max(0, ...radio.secondsPerClearing),

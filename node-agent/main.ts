@@ -6,23 +6,22 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { getAddress } from 'viem';
 import { readAgentData } from './agentData.js';
+import { withHouseholdOptions, type HouseholdFlags } from './householdOptions.js';
 import { assertLoopbackRpc } from '../chain/rpc.js';
 import { HttpChainClient } from './chainClient.js';
 import { unlockKeystore } from './keystore.js';
 import { runAgent } from './agentLoop.js';
 import { ROUND_STATUS } from '../contracts/coordinatorClient.js';
 
-const program = new Command('derchain-agent')
-  .requiredOption('--rpc <url>', 'JSON-RPC endpoint of a node (loopback)')
-  .requiredOption('--contract <address>', 'coordinator contract address')
-  .requiredOption('--keystore <file>', 'encrypted V3 keystore of this prosumer')
-  .requiredOption('--password-file <file>', 'file holding the keystore password')
-  .requiredOption('--data <file>', "this prosumer's own data file (node-agent/agentData.ts)")
-  .option('--round <r>', 'round id (default: the current round)')
-  .option('--poll-ms <ms>', 'poll interval', '100')
-  .option('--name <name>', 'name in the logs');
+const program = withHouseholdOptions(
+  new Command('derchain-agent')
+    .requiredOption('--rpc <url>', 'JSON-RPC endpoint of a node (loopback)')
+    .requiredOption('--contract <address>', 'coordinator contract address')
+    .option('--round <r>', 'round id (default: the current round)'),
+  { pollMs: '100' },
+);
 program.parse(process.argv);
-const flags = program.opts<{ rpc: string; contract: string; keystore: string; passwordFile: string; data: string; round?: string; pollMs: string; name?: string }>();
+const flags = program.opts<HouseholdFlags & { rpc: string; contract: string; round?: string }>();
 
 const log = pino({ name: flags.name ?? 'agent', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
 try {

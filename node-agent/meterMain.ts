@@ -20,20 +20,19 @@ import { runCoapMeterLoop } from '../radio/coapMeterLoop.js';
 import { decodeMessage } from '../radio/frames.js';
 import { PoolMeter } from '../radio/poolMeter.js';
 import { readAgentData } from './agentData.js';
+import { withHouseholdOptions, type HouseholdFlags } from './householdOptions.js';
 import { unlockKeystore } from './keystore.js';
 
-const program = new Command('derchain-meter')
-  .requiredOption('--transport <how>', 'coap (NB-IoT / LTE-M to the gateway relay); rpc and lorawan are refused with where they run')
-  .option('--gateway <host:port>', 'the gateway relay\'s CoAP endpoint', '127.0.0.1:5683')
-  .requiredOption('--chain-id <id>', 'chain id of the coordinator (the EIP-712 domain the rows are signed in)')
-  .requiredOption('--contract <address>', 'pool coordinator address (the EIP-712 domain)')
-  .requiredOption('--keystore <file>', 'the household\'s encrypted key (V3 keystore)')
-  .requiredOption('--password-file <file>', 'file holding the keystore\'s password')
-  .requiredOption('--data <file>', 'the household\'s agent data file (node-agent/agentData.ts)')
-  .option('--poll-ms <ms>', 'wait between two asks for a clearing not closed yet', '200')
-  .option('--name <name>', 'name in the logs');
+const program = withHouseholdOptions(
+  new Command('derchain-meter')
+    .requiredOption('--transport <how>', 'coap (NB-IoT / LTE-M to the gateway relay); rpc and lorawan are refused with where they run')
+    .option('--gateway <host:port>', 'the gateway relay\'s CoAP endpoint', '127.0.0.1:5683')
+    .requiredOption('--chain-id <id>', 'chain id of the coordinator (the EIP-712 domain the rows are signed in)')
+    .requiredOption('--contract <address>', 'pool coordinator address (the EIP-712 domain)'),
+  { pollMs: '200' },
+);
 program.parse(process.argv);
-const flags = program.opts<{ transport: string; gateway: string; chainId: string; contract: string; keystore: string; passwordFile: string; data: string; pollMs: string; name?: string }>();
+const flags = program.opts<HouseholdFlags & { transport: string; gateway: string; chainId: string; contract: string }>();
 const log = pino({ name: flags.name ?? 'meter', level: process.env.DERCHAIN_LOG_LEVEL ?? 'info' }, pino.destination({ fd: 2, sync: true }));
 
 function bad(message: string, field: string): never {

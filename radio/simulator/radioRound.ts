@@ -242,8 +242,9 @@ export async function runRadioRound(o: RadioRoundOptions): Promise<RadioRoundRes
             const m = decodeMessage(msg);
             if (m.type === 'missing') {
               const again = meter.onMissing(m);
-              if (again !== undefined) resentOnMissing++;
-              return again !== undefined ? [again] : [];
+              if (again === undefined) return [];
+              resentOnMissing++;
+              return [again];
             }
             if (m.type !== 'clearing') return [];
             const row = await meter.onClearing(m);

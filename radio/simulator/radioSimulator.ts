@@ -224,10 +224,6 @@ export class RadioSimulator {
     this.queue.splice(lo, 0, e);
   }
 
-  get pendingEvents(): number {
-    return this.queue.length;
-  }
-
   /** When the next event is due (ms), or undefined when none is queued. */
   get nextEventAt(): number | undefined {
     return this.queue[0]?.at;
