@@ -6,7 +6,7 @@
 // of one per transaction; rows the contract skipped come back with the reason of their RowRejected
 // event. A relay can delay or drop rows, never alter them: the contract checks
 // every signature. Used by the pilot's in-process relay and by the radio gateway.
-import { parseEventLogs, type Address, type Hex } from 'viem';
+import { BaseError, NonceTooLowError, parseEventLogs, type Address, type Hex } from 'viem';
 import type { PoolCoordinatorClient } from './poolCoordinatorClient.js';
 import type { SignedPoolRow } from './poolRow.js';
 
@@ -51,18 +51,31 @@ export async function submitPoolBatch(p: SubmitPoolBatchParameters): Promise<Sub
   const groups: SignedPoolRow[][] = [];
   for (let k = 0; k < rows.length; k += size) groups.push(rows.slice(k, k + size));
   const pc = client.publicClient;
-  let nonce = await pc.getTransactionCount({ address: wallet.account.address, blockTag: 'pending' });
+  const pendingNonce = () => pc.getTransactionCount({ address: wallet.account.address, blockTag: 'pending' });
+  let nonce = await pendingNonce();
   const sent: { hash: Hex; size: number }[] = [];
   for (const g of groups) {
-    const hash = await wallet.writeContract({
-      address: client.address,
-      abi: client.abi,
-      functionName: 'submitBatch',
-      args: [round, iteration, g],
-      nonce: nonce++,
-      gas: poolBatchGasLimit(g.length, horizon),
-    } as never);
-    sent.push({ hash, size: g.length });
+    // a node that has just followed a reorg (a validator lost and back) can count the relay's
+    // pending nonce low; the one it refuses is read again, a few times
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const hash = await wallet.writeContract({
+          address: client.address,
+          abi: client.abi,
+          functionName: 'submitBatch',
+          args: [round, iteration, g],
+          nonce,
+          gas: poolBatchGasLimit(g.length, horizon),
+        } as never);
+        sent.push({ hash, size: g.length });
+        nonce++;
+        break;
+      } catch (e) {
+        if (attempt >= 5 || !(e instanceof BaseError) || !(e.walk((x) => x instanceof NonceTooLowError) instanceof NonceTooLowError)) throw e;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+        nonce = Math.max(nonce + 1, await pendingNonce());
+      }
+    }
   }
   const out: SubmitPoolBatchReturnType = { transactions: [], accepted: 0, rejected: [], gasUsed: 0n };
   const last = sent.length ? await pc.waitForTransactionReceipt({ hash: sent.at(-1)!.hash }) : null;
