@@ -420,11 +420,13 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
         waitFor(`${n.name} to peer`, 60_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
       ),
     );
+    // a restarted network must make progress of its own: its old head is no proof that it seals
+    const head = Math.max(...(await Promise.all(st.nodes.map((n) => blockNumberOf(n.rpcUrl)))));
     for (let i = 0; i < st.nodes.length; i++) await startSealing(i, want);
     // Validators that start together may seal competing first blocks; two 2-block branches split
     // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
-    // every node agrees on a block past the first rotation.
-    const settled = st.nodes.length + 2;
+    // every node agrees on a block one rotation and two blocks past where the chain stood.
+    const settled = head + st.nodes.length + 2;
     await waitFor(`the validators to agree on block ${settled}`, settleMs, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   };
