@@ -16,6 +16,7 @@ import { BESU_NODE_HOME } from './besuNodeFiles.js';
 import { BESU_VERSION_FOR, besuVersionOf, findBesu, type Consensus } from './besuBinary.js';
 import type { Devnet, DevnetNode } from './devnet.js';
 import { isOurProcess, stopWithThisProcess, terminate } from '../chain/localChain.js';
+import { assertNodePortsFree } from './devnetPorts.js';
 import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, waitFor } from '../chain/rpc.js';
 import { logTail, mkdirPrivate } from './devnetProcess.js';
 import { readDevnetState, writeDevnetState, isDevnetNodeRunning, stateFileOf, type DevnetNodeState, type DevnetState } from './devnetState.js';
@@ -316,6 +317,7 @@ async function runBesuDevnet(dir: string, st: DevnetState, opts: BesuDevnetOptio
   try {
     // all nodes at once, each with its static peers: the validators find each other as soon as
     // their P2P ports open, which is what gets QBFT to its first block soonest
+    await assertNodePortsFree(st.nodes, 'metrics');
     const spawnedAt = Date.now() / 1000;
     st.nodes.forEach((_, i) => spawnNode(i));
     const up = await Promise.all(st.nodes.map((_, i) => waitRpc(i, true)));

@@ -14,6 +14,7 @@ import { stringify } from 'smol-toml';
 import type { Consensus } from './besuBinary.js';
 import { startBesuDevnet } from './besuDevnet.js';
 import { stopWithThisProcess } from '../chain/localChain.js';
+import { assertNodePortsFree } from './devnetPorts.js';
 import { blockNumberOf, nodesAgreeOnBlock, peerCountOf, rpcCall, sleep, waitFor } from '../chain/rpc.js';
 import { logTail, mkdirPrivate } from './devnetProcess.js';
 import { generateNetwork, writeNetwork } from './generate.js';
@@ -51,7 +52,7 @@ export interface DevnetOptions {
   detached?: boolean;
   /** geth binary; found with findGeth() otherwise. */
   geth?: string;
-  /** geth, tests: how long the FIRST launch waits for the validators to agree (default 150 s), to exercise the relaunch */
+  /** geth, tests: how long the FIRST launch waits for the validators to agree (default 150 s fresh, 45 s restarted), to exercise the relaunch */
   firstLaunchSettleMs?: number;
 }
 
@@ -412,6 +413,7 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
   );
 
   const launch = async (settleMs: number): Promise<void> => {
+    await assertNodePortsFree(st.nodes);
     st.nodes.forEach((_, i) => spawnNode(i));
     await Promise.all(st.nodes.map((_, i) => waitRpc(i)));
     const want = st.nodes.length - 1;
@@ -421,29 +423,34 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
       ),
     );
     // a restarted network must make progress of its own: its old head is no proof that it seals
-    const head = Math.max(...(await Promise.all(st.nodes.map((n) => blockNumberOf(n.rpcUrl)))));
+    const urls = st.nodes.map((n) => n.rpcUrl);
+    const head = Math.max(...(await Promise.all(urls.map(blockNumberOf))));
     for (let i = 0; i < st.nodes.length; i++) await startSealing(i, want);
-    // Validators that start together may seal competing first blocks; two 2-block branches split
-    // 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
+    // Validators that start together may seal competing blocks (all are late); two 2-block branches
+    // split 2/2 deadlock Clique. The watchdog resolves that; the devnet is handed out only once
     // every node agrees on a block one rotation and two blocks past where the chain stood.
     const settled = head + st.nodes.length + 2;
-    await waitFor(`the validators to agree on block ${settled}`, settleMs, () => nodesAgreeOnBlock(st.nodes.map((n) => n.rpcUrl), settled), 500);
+    await waitFor(`the validators to agree on block ${settled}`, settleMs, () => nodesAgreeOnBlock(urls, settled), 500);
     await Promise.all(st.nodes.map((_, i) => waitIndexed(i)));
   };
 
-  // A fresh network whose validators did not come to agree (on a loaded machine Clique can fork
-  // at genesis beyond what the watchdog untangles) is wiped back to its genesis and launched once
-  // more; keys, files and an existing network's chain are never touched.
+  // A network whose validators did not come to agree (on a loaded machine Clique can fork beyond
+  // what the watchdog untangles) is stopped and launched once more: a fresh one wiped back to its
+  // genesis first, an existing one on its own chain (sealing resumes from a clean start of every
+  // node). Keys, files and an existing network's chain are never touched. A restart normally
+  // settles in seconds, so its first launch gets less time than a fresh one.
   let launches = 0;
   try {
     for (;;) {
       launches++;
       try {
-        await launch(launches === 1 ? (opts.firstLaunchSettleMs ?? 150_000) : 150_000);
+        const firstMs = opts.firstLaunchSettleMs ?? (created ? 150_000 : 45_000);
+        await launch(launches === 1 ? firstMs : 150_000);
         break;
       } catch (e) {
-        if (!created || launches >= 2 || !/to agree on block/.test((e as Error).message)) throw e;
+        if (launches >= 2 || !/to agree on block/.test((e as Error).message)) throw e;
         await Promise.all(st.nodes.map((_, i) => stopNode(i)));
+        if (!created) continue;
         const gethGenesis = join(L.networkDir, 'geth', 'genesis.json');
         for (const n of st.nodes) {
           for (const part of ['chaindata', 'lightchaindata', 'transactions.rlp']) rmSync(join(n.datadir, 'geth', part), { recursive: true, force: true });

@@ -243,6 +243,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
     let relayed = 0;
     let ready = 0;
     const live: ChildProcess[] = [];
+    const lastError: string[] = [];
     const spawnGroup = (p: number): ChildProcess => {
       const file = join(work, `households-${p}.json`);
       const g = groups[p]!;
@@ -255,7 +256,12 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
       children.push(child);
       live[p] = child;
       child.stderr?.on('data', (d: Buffer) => {
-        for (const line of d.toString().split('\n')) if (line.trim()) log.debug({ agents: p }, line.slice(0, 500));
+        for (const line of d.toString().split('\n')) {
+          if (!line.trim()) continue;
+          log.debug({ agents: p }, line.slice(0, 500));
+          // the last error an agent process logged names why it failed (agents never log keys)
+          if (/"level":(50|60)/.test(line)) lastError[p] = line.slice(0, 500);
+        }
       });
       createInterface({ input: child.stdout! }).on('line', (line) => {
         try {
@@ -289,7 +295,14 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
       }
     };
     childTimer = setInterval(rssOfChildren, 1000);
-    const agentsFailed = () => groups.some((_, p) => live[p]!.exitCode !== null && live[p]!.exitCode !== 0 && live[p]!.signalCode === null);
+    const failedGroup = () => groups.findIndex((_, p) => live[p]!.exitCode !== null && live[p]!.exitCode !== 0 && live[p]!.signalCode === null);
+    const agentsFailed = () => failedGroup() >= 0;
+    /** Which agent process failed, its exit code and the last error it logged. */
+    const agentFailure = (when: string): Error => {
+      const p = failedGroup();
+      const why = lastError[p] ? `: ${lastError[p]}` : ' (it logged no error)';
+      return new Error(`an agent process ${when}: pool-agents-${p} (households ${groups[p]!.join(', ')}) exited with code ${live[p]!.exitCode}${why}`);
+    };
 
     // 4. the rounds: the first clearing, then each re-clear on the same contract
     const rounds: PoolRoundOutcome[] = [];
@@ -314,7 +327,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
         // once every agent process has its keys unlocked: start the first round
         const readyBy = Date.now() + 600_000;
         while (ready < present.length) {
-          if (agentsFailed()) throw pc.watch.stopped() ?? new Error('an agent process ended before the round started');
+          if (agentsFailed()) throw pc.watch.stopped() ?? agentFailure('ended before the round started');
           if (Date.now() > readyBy) throw new Error(`agents not ready after 10 minutes (${ready} of ${present.length})`);
           await sleep(50);
         }
@@ -405,7 +418,7 @@ export async function runPoolPilot(o: PoolPilotOptions): Promise<PoolPilotResult
             lastClosedAt = performance.now();
           }
           if (p.status !== POOL_STATUS.open) break;
-          if (agentsFailed()) throw pc.watch.stopped() ?? new Error('an agent process failed during the round');
+          if (agentsFailed()) throw pc.watch.stopped() ?? agentFailure('failed during the round');
           const k = p.iteration;
           if (o.onOpenIteration && hookedFor < k) {
             hookedFor = k;

@@ -4,6 +4,7 @@
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +15,10 @@ import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBina
 import { blockNumberOf, waitFor } from '../../chain/rpc.js';
 
 const run = promisify(execFile);
-const cli = (args: string[]) => run(process.execPath, ['bin/derchain.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+const cli = (args: string[]) => run(process.execPath, ['bin/derchain.mjs', ...args], { encoding: 'utf8', timeout: 240_000 });
 
 describe('derchain devnet and network commands', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let dir = '';
 
   before(() => {
@@ -100,5 +101,21 @@ describe('derchain devnet and network commands', function () {
     await waitFor('blocks after restart', 30_000, async () => ((await blockNumberOf(info.rpcUrls[1])) > h ? true : undefined), 500);
     const down = await cli(['devnet', 'down', '--dir', d]);
     assert.match(down.stdout, /stopped v0, v1, v2, v3/);
+  });
+
+  it('devnet up refuses a port another process holds and starts no node', async () => {
+    const d = join(dir, 'devnet');
+    const port = readDevnetState(d)!.nodes[1]!.httpPort;
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(cli(['devnet', 'up', '--dir', d]), (e: { stderr: string }) => {
+        assert.match(e.stderr, new RegExp(`port ${port} \\(v1's JSON-RPC\\) on 127\\.0\\.0\\.1 is in use`));
+        return true;
+      });
+      assert.ok(readDevnetState(d)!.nodes.every((n) => n.pid === null), 'no node started');
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   });
 });

@@ -1,6 +1,6 @@
-// A fresh geth Clique devnet whose validators do not come to agree in time is wiped back to its
-// genesis and launched once more, keeping its keys and files (here the first launch is given 1 ms to
-// agree, so it always takes the second); an existing devnet is never wiped.
+// A geth Clique devnet whose validators do not come to agree in time is stopped and launched once
+// more (here the first launch is given 1 ms to agree, so it always takes the second): a fresh one
+// wiped back to its genesis, keeping its keys and files; an existing one on its own chain, never wiped.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { startDevnet, type Devnet } from '../../network-config/devnet.js';
 import { freeDevnetBasePort } from '../../network-config/devnetPorts.js';
 import { assertCliqueCapableGeth, findGeth } from '../../network-config/gethBinary.js';
 
-describe('Clique devnet: relaunch of a fresh network that did not settle', function () {
+describe('Clique devnet: relaunch of a network that did not settle', function () {
   this.timeout(300_000);
   let dir = '';
   let net: Devnet | undefined;
@@ -20,7 +20,7 @@ describe('Clique devnet: relaunch of a fresh network that did not settle', funct
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('wipes the chain back to genesis, keeps keys and files, and the second launch seals and agrees', async () => {
+  it('a fresh chain is wiped back to genesis (keys and files kept) and agrees on the second launch; an existing one is relaunched on its own chain', async () => {
     const geth = findGeth();
     assertCliqueCapableGeth(geth);
     dir = mkdtempSync(join(tmpdir(), 'derchain-relaunch-'));
@@ -32,10 +32,15 @@ describe('Clique devnet: relaunch of a fresh network that did not settle', funct
     assert.deepEqual(signers, net.signers.map((a) => a.toLowerCase()).sort());
     const head = await blockNumberOf(net.rpcUrls[0]!);
     await waitFor(`the four to agree on block ${head + 3}`, 60_000, () => nodesAgreeOnBlock(net!.rpcUrls, head + 3), 500);
+    const stoppedAt = Math.max(...(await Promise.all(net.rpcUrls.map(blockNumberOf))));
+    const hashAtHead = ((await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])) as { hash: string }).hash;
     await net.stop();
-    // started again on the same dir: an existing devnet is resumed, not wiped, even if slow to agree
-    net = await startDevnet({ dir, geth, firstLaunchSettleMs: 120_000 });
-    assert.equal(net.launches, 1);
-    assert.ok((await blockNumberOf(net.rpcUrls[0]!)) >= head, 'the chain was kept');
+    // started again on the same dir and again given 1 ms to agree: the existing chain is stopped and
+    // launched once more, never wiped, and it seals past where it stood
+    net = await startDevnet({ dir, geth, firstLaunchSettleMs: 1 });
+    assert.equal(net.launches, 2);
+    const kept = (await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])) as { hash: string };
+    assert.equal(kept.hash, hashAtHead, 'the chain was kept');
+    assert.ok((await blockNumberOf(net.rpcUrls[0]!)) >= stoppedAt + 6, 'the restarted chain seals past its old head');
   });
 });
