@@ -5,8 +5,8 @@
 // loaded 2-core machine with 1 s blocks meets this now and then. The watchdog notices heads that
 // stopped moving while nodes disagree, and rewinds the nodes off the majority branch by two blocks
 // (debug_setHead, loopback only) with their sealer paused (miner_stop): otherwise they would seal
-// a fresh branch of their own at once. They import the majority branch from their peers, where
-// they may seal, then seal again (miner_start). Every intervention is logged to the devnet's log.
+// a fresh branch of their own at once. They reconnect to the majority's nodes, import the majority
+// branch from them, then seal again (miner_start). Every intervention is logged to the devnet's log.
 import { appendFileSync } from 'node:fs';
 import { rpcCall } from '../chain/rpc.js';
 
@@ -14,6 +14,8 @@ export interface WatchedNode {
   name: string;
   rpcUrl: string;
   running: () => boolean;
+  /** the node's enode URL: a rewound node reconnects to the majority's nodes by it */
+  enode?: string;
 }
 
 export interface StallWatchdogOptions {
@@ -91,6 +93,18 @@ export function startStallWatchdog(nodes: readonly WatchedNode[], o: StallWatchd
         await rpcCall(node.rpcUrl, 'debug_setHead', [`0x${target.toString(16)}`]).catch(() => undefined);
         count++;
       }
+      // A rewound node learns of the majority's head only from a peer's handshake or a block
+      // announcement, and geth syncs towards a peer only if it knows that peer's chain to be heavier
+      // (with fewer than five peers, only in its forced sync every 10 s). A stalled majority
+      // announces nothing, so the rewound node reconnects to its nodes: the new handshake carries
+      // their heads, and the next forced sync imports the majority branch.
+      const winners = live.filter((_, k) => heads[k]?.hash === winner && live[k]!.enode !== undefined);
+      for (const node of losers) {
+        for (const w of winners) {
+          await rpcCall(node.rpcUrl, 'admin_removePeer', [w.enode]).catch(() => undefined);
+          await rpcCall(node.rpcUrl, 'admin_addPeer', [w.enode]).catch(() => undefined);
+        }
+      }
       // let the rewound nodes import the majority branch, then let them seal again
       const deadline = Date.now() + o.resyncMs;
       for (const node of losers) {
@@ -101,6 +115,8 @@ export function startStallWatchdog(nodes: readonly WatchedNode[], o: StallWatchd
         }
         await rpcCall(node.rpcUrl, 'miner_start', []).catch(() => undefined);
       }
+      // a node whose sealer a sync paused (geth stops mining while its downloader runs) seals again
+      for (const node of live) if (!losers.includes(node)) await rpcCall(node.rpcUrl, 'miner_start', []).catch(() => undefined);
       lastChange = Date.now();
     })().finally(() => {
       busy = false;

@@ -408,7 +408,7 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
   // the process that started the devnet watches for Clique's fork deadlock while it runs; a
   // detached `devnet up` only until the chain has settled
   const watchdog = startStallWatchdog(
-        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, running: () => isRunning(i) })),
+        st.nodes.map((n, i) => ({ name: n.name, rpcUrl: n.rpcUrl, enode: n.enode, running: () => isRunning(i) })),
         { stallMs: Math.max(8_000, 8_000 * st.periodSeconds), everyMs: 1_000, rewind: 2, resyncMs: 20_000, logFile: join(dir, 'logs', 'watchdog.log') },
   );
 
@@ -419,7 +419,8 @@ async function startGethDevnet(opts: DevnetOptions): Promise<Devnet> {
     const want = st.nodes.length - 1;
     await Promise.all(
       st.nodes.map((n) =>
-        waitFor(`${n.name} to peer`, 60_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
+        // geth waits 35 s before it dials a static peer again whose first dial failed (its P2P port not yet open)
+        waitFor(`${n.name} to peer`, 120_000, async () => ((await peerCountOf(n.rpcUrl)) >= want ? true : undefined)),
       ),
     );
     // a restarted network must make progress of its own: its old head is no proof that it seals

@@ -13,11 +13,13 @@ interface StandIn {
   head: { number: number; hash: string };
   setHeadCalls: string[];
   minerCalls: string[];
+  /** admin_removePeer / admin_addPeer calls, as "method enode" */
+  peerCalls: string[];
   server: Server;
 }
 
 async function standIn(number: number, hash: string): Promise<StandIn> {
-  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], minerCalls: [], server: createServer() };
+  const node: StandIn = { url: '', head: { number, hash }, setHeadCalls: [], minerCalls: [], peerCalls: [], server: createServer() };
   node.server.on('request', (req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -27,6 +29,7 @@ async function standIn(number: number, hash: string): Promise<StandIn> {
       if (method === 'eth_getBlockByNumber') result = { number: `0x${node.head.number.toString(16)}`, hash: node.head.hash };
       if (method === 'debug_setHead') node.setHeadCalls.push(params[0]);
       if (method === 'miner_stop' || method === 'miner_start') node.minerCalls.push(method);
+      if (method === 'admin_removePeer' || method === 'admin_addPeer') node.peerCalls.push(`${method} ${params[0]}`);
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result }));
     });
@@ -52,7 +55,7 @@ describe('network-config: Clique stall watchdog', () => {
   });
   const watch = (ns: StandIn[]) =>
     startStallWatchdog(
-      ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, running: () => true })),
+      ns.map((n, i) => ({ name: `v${i}`, rpcUrl: n.url, enode: `enode://v${i}`, running: () => true })),
       { stallMs: 600, everyMs: 100, rewind: 2, resyncMs: 300, logFile: join(dir, 'watchdog.log') },
     );
 
@@ -70,7 +73,11 @@ describe('network-config: Clique stall watchdog', () => {
     w.stop();
     assert.deepEqual(nodes[3].setHeadCalls.slice(0, 1), ['0xa']);
     assert.deepEqual(nodes[3].minerCalls.slice(0, 2), ['miner_stop', 'miner_start'], 'sealer paused around the rewind');
-    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0 && n.minerCalls.length === 0), 'majority nodes untouched');
+    // the rewound node reconnects to each majority node (a fresh handshake tells it their heads)
+    assert.deepEqual(nodes[3].peerCalls.slice(0, 6), [0, 1, 2].flatMap((k) => [`admin_removePeer enode://v${k}`, `admin_addPeer enode://v${k}`]));
+    // the majority keeps its chain; its sealers are (re)started, never stopped
+    assert.ok(nodes.slice(0, 3).every((n) => n.setHeadCalls.length === 0 && n.peerCalls.length === 0), 'majority chains untouched');
+    assert.ok(nodes.slice(0, 3).every((n) => n.minerCalls.length >= 1 && n.minerCalls.every((m) => m === 'miner_start')), 'majority sealers only started');
     assert.ok(w.interventions() >= 1);
     assert.match(readFileSync(join(dir, 'watchdog.log'), 'utf8'), /v3 at #12 0xbb off the majority head 0xaa; debug_setHead\(10\)/);
   });
