@@ -1,46 +1,32 @@
 // The relay's batch submission (contracts/submitPoolBatch.ts) behind a node that counts the relay's
 // pending nonce one too low, as a validator that has just followed a reorg can: the node refuses
 // the first transaction ("nonce too low"), the relay reads the nonce again and the batch goes
-// through once, with every row accepted. A JSON-RPC proxy in front of anvil plays that node.
+// through once, with every row accepted. The test proxy in front of anvil plays that node.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createPublicClient, createWalletClient, http } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { rpcCall } from '../../chain/rpc.js';
 import { PoolCoordinatorClient } from '../../contracts/poolCoordinatorClient.js';
 import { submitPoolBatch } from '../../contracts/submitPoolBatch.js';
+import { startFaultyRpcProxy } from '../node-agent/faultyRpcProxy.js';
 import { startPoolFixture, type PoolFixture } from './poolFixture.js';
 
-/** Forwards to `target`; the first `staleAnswers` pending-nonce reads come back one lower than the node's. */
+/** A proxy in front of `target` whose first `staleAnswers` nonce reads come back one lower than the node's. */
 async function staleNonceProxy(target: string, staleAnswers: number): Promise<{ url: string; staleServed: () => number; close(): Promise<void> }> {
   let served = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        let text = await upstream.text();
-        const msg = JSON.parse(body) as { method?: string };
-        if (msg.method === 'eth_getTransactionCount' && served < staleAnswers) {
-          const answer = JSON.parse(text) as { result: string };
-          const real = BigInt(answer.result);
-          if (real > 0n) {
-            answer.result = `0x${(real - 1n).toString(16)}`;
-            text = JSON.stringify(answer);
-            served++;
-          }
-        }
-        res.setHeader('content-type', 'application/json');
-        res.end(text);
-      })();
-    });
+  const proxy = await startFaultyRpcProxy(target, {
+    refuseEvery: 0,
+    loseSendEvery: 0,
+    rewriteAnswer: (request, answer) => {
+      if (served >= staleAnswers || (JSON.parse(request) as { method?: string }).method !== 'eth_getTransactionCount') return answer;
+      const a = JSON.parse(answer) as { result: string };
+      const real = BigInt(a.result);
+      if (real === 0n) return answer;
+      served++;
+      return JSON.stringify({ ...a, result: `0x${(real - 1n).toString(16)}` });
+    },
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, staleServed: () => served, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: proxy.url, staleServed: () => served, close: () => proxy.close() };
 }
 
 describe('pool relay: a node that counts the relay nonce low', function () {

@@ -33,13 +33,13 @@ describe('Clique devnet: relaunch of a network that did not settle', function ()
     const head = await blockNumberOf(net.rpcUrls[0]!);
     await waitFor(`the four to agree on block ${head + 3}`, 60_000, () => nodesAgreeOnBlock(net!.rpcUrls, head + 3), 500);
     const stoppedAt = Math.max(...(await Promise.all(net.rpcUrls.map(blockNumberOf))));
-    const hashAtHead = ((await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])) as { hash: string }).hash;
+    const hashAtHead = (await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])).hash;
     await net.stop();
     // started again on the same dir and again given 1 ms to agree: the existing chain is stopped and
     // launched once more, never wiped, and it seals past where it stood
     net = await startDevnet({ dir, geth, firstLaunchSettleMs: 1 });
     assert.equal(net.launches, 2);
-    const kept = (await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false])) as { hash: string };
+    const kept = await rpcCall<{ hash: string }>(net.rpcUrls[0]!, 'eth_getBlockByNumber', [`0x${head.toString(16)}`, false]);
     assert.equal(kept.hash, hashAtHead, 'the chain was kept');
     assert.ok((await blockNumberOf(net.rpcUrls[0]!)) >= stoppedAt + 6, 'the restarted chain seals past its old head');
   });

@@ -23,6 +23,8 @@ export interface FaultSchedule {
   refuseEvery: number;
   /** lose the answer of every k-th eth_sendRawTransaction (it is forwarded and executed), 0: never */
   loseSendEvery: number;
+  /** change a forwarded answer (JSON text) before it goes back, e.g. a stale nonce */
+  rewriteAnswer?: (request: string, answer: string) => string;
 }
 
 export async function startFaultyRpcProxy(target: string, schedule: FaultSchedule): Promise<FaultyRpcProxy> {
@@ -42,7 +44,8 @@ export async function startFaultyRpcProxy(target: string, schedule: FaultSchedul
           return;
         }
         const upstream = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        const answer = await upstream.text();
+        const text = await upstream.text();
+        const answer = schedule.rewriteAnswer ? schedule.rewriteAnswer(body, text) : text;
         counts.forwarded++;
         if (isSend) {
           counts.sends++;
